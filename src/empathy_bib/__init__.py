@@ -1,0 +1,12 @@
+"""empathy-bib: keep a curated paper list in one BibTeX file and generate everything from it.
+
+The pipeline, one module (or package) per stage:
+    bibfile  (parse: lossless, positions, surgical edits, atomic saves)
+    model    (the typed `Paper` view every stage shares)
+    check    (validate: diagnostics with codes and locations)
+    enrich   (fetch-dois and add: remote metadata, DOI matching)
+    render   (README, per-category .bib, CSL-JSON, the HTML page, citations)
+The command line (`cli`, `commands/`) only parses options and calls these.
+"""
+
+__version__ = "0.1.0"

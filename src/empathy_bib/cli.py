@@ -1,0 +1,78 @@
+"""The `empathy-bib` command: parses options, calls a command module, maps errors to exit codes.
+
+Each subcommand lives in `commands/<name>.py` with `configure(parser)` and `run(args) -> int`.
+Whatever goes wrong, the user sees one line and a documented exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from . import __version__
+from .commands import add, cite, fetch_dois, render, validate
+from .errors import EmpathyBibError
+
+COMMANDS: dict[str, tuple[ModuleType, str]] = {
+    "validate": (validate, "check references.bib: syntax, duplicates, fields, list rules"),
+    "fetch-dois": (fetch_dois, "fill missing DOIs from Crossref, DataCite and arXiv"),
+    "render": (render, "regenerate README.md, bib/<category>.bib, CSL-JSON and the HTML page"),
+    "add": (add, "add a paper from an arXiv id, a DOI or an ACL Anthology URL"),
+    "cite": (cite, "print formatted references (APA, IEEE, ACL, ...) for citation keys"),
+}
+
+EXIT_INTERNAL = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="empathy-bib",
+        description=(
+            "Keep a curated list of papers in one BibTeX file (references.bib) and generate "
+            "the README, per-category .bib downloads, CSL-JSON and a searchable page from it."
+        ),
+        epilog=(
+            "Typical use: 'empathy-bib add 2409.10289 --category generative-approaches', "
+            "then 'empathy-bib validate' and 'empathy-bib render'. "
+            "Run 'empathy-bib COMMAND --help' for a command's options."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, summary) in COMMANDS.items():
+        command_parser = sub.add_parser(
+            name, help=summary, description=summary[0].upper() + summary[1:] + "."
+        )
+        module.configure(command_parser)
+        command_parser.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return int(exc.code or 0)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args))
+    except EmpathyBibError as exc:
+        print(f"empathy-bib {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"empathy-bib {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug of ours: still no traceback, but say how to report it
+        print(
+            f"empathy-bib {args.command}: internal error: {type(exc).__name__}: {exc} "
+            "(please report this with the command you ran)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

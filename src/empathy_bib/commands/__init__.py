@@ -1,0 +1,1 @@
+"""Thin command modules: each defines `configure(parser)` and `run(args) -> int`."""

@@ -1,0 +1,65 @@
+"""Where things are: the project root, `references.bib`, `styles/`, from `[tool.empathy-bib]`.
+
+The root is the nearest folder, from the current directory upwards, that holds
+`styles/categories.toml` or a `pyproject.toml` with a `[tool.empathy-bib]` table.
+Paths in the table are relative to the root.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DEFAULT_BIB = "references.bib"
+DEFAULT_STYLES = "styles"
+DEFAULT_TAXONOMY = "styles/categories.toml"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    bib: Path
+    styles: Path
+    taxonomy: Path
+
+
+def find_project(start: Path | None = None) -> Project:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        settings = _tool_settings(folder / "pyproject.toml")
+        if settings is not None or (folder / DEFAULT_TAXONOMY).is_file():
+            return _project(folder, settings or {})
+    # No project found: use the current directory's defaults; commands report what is missing.
+    return _project(here, {})
+
+
+def _tool_settings(pyproject: Path) -> dict[str, object] | None:
+    if not pyproject.is_file():
+        return None
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"cannot read [tool.empathy-bib]: {exc}", path=pyproject) from None
+    tool = data.get("tool", {})
+    settings = tool.get("empathy-bib") if isinstance(tool, dict) else None
+    return settings if isinstance(settings, dict) else None
+
+
+def _project(root: Path, settings: dict[str, object]) -> Project:
+    def path(name: str, default: str) -> Path:
+        value = settings.get(name, default)
+        if not isinstance(value, str):
+            raise UsageError(f"[tool.empathy-bib] {name} must be a string", path=root / "pyproject.toml")
+        return root / value
+
+    styles = path("styles", DEFAULT_STYLES)
+    taxonomy = path("taxonomy", DEFAULT_TAXONOMY) if "taxonomy" in settings else styles / "categories.toml"
+    return Project(root=root, bib=path("bib", DEFAULT_BIB), styles=styles, taxonomy=taxonomy)

@@ -1,0 +1,154 @@
+"""Identifiers: DOI, arXiv and ACL Anthology ids, parsed and normalised in one place.
+
+Every stage (validate, fetch-dois, add, render) compares identifiers through these
+functions, so "the same DOI" means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+# Crossref's recommended pattern for modern DOIs, anchored, plus a ban on characters that
+# could break out of a BibTeX value or a URL.
+DOI_RE = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9<>\[\]+]+$")
+_DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|https?://doi\.org/)", re.IGNORECASE)
+
+ARXIV_NEW_RE = re.compile(r"^(\d{4})\.(\d{4,5})(v\d+)?$")
+ARXIV_OLD_RE = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?)/(\d{7})(v\d+)?$")
+_ARXIV_URL_RE = re.compile(
+    r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(.+?)(?:\.pdf)?/?$", re.IGNORECASE
+)
+_ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+
+ANTHOLOGY_NEW_RE = re.compile(r"^(\d{4})\.([a-z0-9]+)-([a-z0-9]+)\.(\d+)$")
+ANTHOLOGY_OLD_RE = re.compile(r"^([A-Z])(\d{2})-(\d{4})$")
+_ANTHOLOGY_URL_RE = re.compile(
+    r"^https?://(?:www\.)?(?:aclanthology\.org|aclweb\.org/anthology|anthology\.aclweb\.org)/"
+    r"([^/?#]+?)(?:\.pdf|\.bib)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+
+
+# ---------------------------------------------------------------------- DOI
+
+
+def strip_doi(value: str) -> str:
+    """Remove URL or `doi:` prefixes and LaTeX escapes; keep case (DOIs compare case-insensitively)."""
+    doi = value.strip()
+    doi = _DOI_PREFIXES.sub("", doi)
+    doi = unquote(doi) if "%" in doi else doi
+    return doi.replace("\\_", "_").replace("\\%", "%").replace("{", "").replace("}", "").strip()
+
+
+def is_valid_doi(value: str) -> bool:
+    """True for a bare DOI that is safe to write into a BibTeX value."""
+    return bool(DOI_RE.match(value)) and not any(c in value for c in ' ,{}"\\\n\r\t%#')
+
+
+def normalize_doi(value: str) -> str | None:
+    """The comparison key of a DOI (prefix stripped, lower-cased), or None when it is not one."""
+    doi = strip_doi(value)
+    return doi.lower() if is_valid_doi(doi) else None
+
+
+def doi_is_written_as_url(value: str) -> bool:
+    return strip_doi(value) != value.strip()
+
+
+def arxiv_doi(arxiv_id: str) -> str:
+    """The DataCite DOI arXiv registers for a paper: `10.48550/arXiv.<id>` (no version)."""
+    return f"10.48550/arXiv.{strip_arxiv_version(arxiv_id)}"
+
+
+# ---------------------------------------------------------------------- arXiv
+
+
+def is_valid_arxiv_id(value: str) -> bool:
+    m = ARXIV_NEW_RE.match(value)
+    if m:
+        month = int(m.group(1)[2:])
+        digits = len(m.group(2))
+        year = int(m.group(1)[:2])
+        # Five digits after the dot from 2015 (15xx) on, four before.
+        return 1 <= month <= 12 and (digits == 5) == (year >= 15)
+    return bool(ARXIV_OLD_RE.match(value))
+
+
+def strip_arxiv_version(arxiv_id: str) -> str:
+    return re.sub(r"v\d+$", "", arxiv_id.strip())
+
+
+def parse_arxiv(value: str) -> str | None:
+    """An arXiv id (without version) from `2409.10289`, `arXiv:2409.10289v2`, an abs/pdf URL or arXiv DOI."""
+    text = value.strip()
+    m = _ARXIV_URL_RE.match(text)
+    if m:
+        text = m.group(1)
+    m = _ARXIV_DOI_RE.match(strip_doi(text))
+    if m:
+        text = m.group(1)
+    if text.lower().startswith("arxiv:"):
+        text = text[6:]
+    text = text.strip()
+    return strip_arxiv_version(text) if is_valid_arxiv_id(text) else None
+
+
+def arxiv_from_url(url: str) -> str | None:
+    m = _ARXIV_URL_RE.match(url.strip())
+    return parse_arxiv(m.group(1)) if m else None
+
+
+# ---------------------------------------------------------------------- ACL Anthology
+
+
+def is_valid_anthology_id(value: str) -> bool:
+    return bool(ANTHOLOGY_NEW_RE.match(value) or ANTHOLOGY_OLD_RE.match(value))
+
+
+def anthology_from_url(url: str) -> str | None:
+    """The Anthology id in an aclanthology.org (or old aclweb.org) URL, PDF and .bib included."""
+    m = _ANTHOLOGY_URL_RE.match(url.strip())
+    if not m:
+        return None
+    candidate = m.group(1)
+    return candidate if is_valid_anthology_id(candidate) else None
+
+
+def parse_anthology(value: str) -> str | None:
+    """An Anthology id from a bare id or a URL."""
+    text = value.strip()
+    if is_valid_anthology_id(text):
+        return text
+    return anthology_from_url(text)
+
+
+def anthology_doi(anthology_id: str) -> str:
+    """The candidate DOI of an Anthology paper; only a candidate until Crossref confirms it."""
+    return f"10.18653/v1/{anthology_id}"
+
+
+# ---------------------------------------------------------------------- URLs
+
+
+def is_web_url(url: str) -> bool:
+    """Only absolute http(s) URLs with a host become links anywhere."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in url.strip())
+    )
+
+
+def classify_url(url: str) -> str:
+    """What a URL points at: `pdf`, `abs` (a landing page), `doi`, or `link`."""
+    lowered = url.lower().split("?")[0].split("#")[0]
+    if re.match(r"^https?://(dx\.)?doi\.org/", lowered):
+        return "doi"
+    if lowered.endswith(".pdf") or "/pdf/" in lowered:
+        return "pdf"
+    if arxiv_from_url(url) or anthology_from_url(url):
+        return "abs"
+    return "abs" if is_web_url(url) else "link"

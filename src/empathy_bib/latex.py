@@ -1,0 +1,136 @@
+"""LaTeX in BibTeX values: to Unicode text, to protected spans, and back to ASCII escapes.
+
+pylatexenc decodes stacked accents (`Nguy{\\~{\\^e}}n`) correctly where latexcodec leaves them
+half-decoded. It is slower, so values without any LaTeX take a fast path and results are cached.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+_PLAIN = re.compile(r"[^\\{}$~%&#_^]*")
+_SPACES = re.compile(r"\s+")
+_DECODER = LatexNodes2Text(math_mode="text", keep_comments=False, strict_latex_spaces=False)
+_ENCODER = UnicodeToLatexEncoder(
+    non_ascii_only=True,
+    replacement_latex_protection="braces-all",
+    unknown_char_policy="keep",
+    unknown_char_warning=False,
+)
+
+
+@lru_cache(maxsize=65536)
+def to_unicode(value: str) -> str:
+    """Plain Unicode text of a LaTeX value: accents decoded, braces and commands removed."""
+    if _PLAIN.fullmatch(value) and "--" not in value:
+        return _SPACES.sub(" ", value).strip()
+    try:
+        text = _DECODER.latex_to_text(value)
+    except Exception:  # pylatexenc on malformed input: fall back to dropping braces
+        text = value.replace("{", "").replace("}", "")
+    text = text.replace("\u00a0", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def to_latex_ascii(text: str) -> str:
+    """Unicode to ASCII with brace-protected LaTeX accents (`é` → `{\\'e}`), for 8-bit BibTeX."""
+    if text.isascii():
+        return text
+    return str(_ENCODER.unicode_to_latex(unicodedata.normalize("NFC", text)))
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a title: `protected` pieces were in braces and keep their case."""
+
+    text: str
+    protected: bool
+
+
+def protected_spans(value: str) -> list[Span]:
+    """Split a LaTeX title into top-level brace-protected and free pieces, each decoded.
+
+    A brace group that starts with a command (`{\\'e}`) is an accent, not case protection,
+    as in BibTeX's own rules.
+    """
+    spans: list[Span] = []
+    depth = 0
+    start = 0
+    buf_start = 0
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            if depth == 0:
+                if value[i + 1 : i + 2] == "\\":
+                    # accent group at top level: part of the free text
+                    close = _matching_brace(value, i)
+                    i = close + 1
+                    continue
+                if i > buf_start:
+                    spans.append(Span(value[buf_start:i], False))
+                start = i
+            depth += 1
+        elif ch == "}" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append(Span(value[start + 1 : i], True))
+                buf_start = i + 1
+        i += 1
+    if buf_start < len(value) and depth == 0:
+        spans.append(Span(value[buf_start:], False))
+    elif depth > 0:
+        spans.append(Span(value[start:], False))
+    return [Span(to_unicode_keep_spaces(s.text), s.protected) for s in spans if s.text]
+
+
+def to_unicode_keep_spaces(value: str) -> str:
+    """Like `to_unicode`, but keeps the leading and trailing blank of a fragment."""
+    decoded = to_unicode(value)
+    lead = " " if value[:1].isspace() else ""
+    trail = " " if value[-1:].isspace() else ""
+    return f"{lead}{decoded}{trail}" if decoded else (" " if value.strip() == "" and value else "")
+
+
+def _matching_brace(value: str, open_index: int) -> int:
+    depth = 0
+    i = open_index
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return len(value) - 1
+
+
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+@lru_cache(maxsize=65536)
+def normalize_title(value: str) -> str:
+    """The comparison key of a title: LaTeX decoded, accents, case and punctuation folded.
+
+    Digits are kept, so "Qwen2" and "Qwen2.5" stay different.
+    """
+    text = to_unicode(value)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold().replace(".", " ")
+    text = _PUNCT.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
