@@ -1,0 +1,41 @@
+"""What a metadata service says about a work, in one shape for every service.
+
+Remote metadata is untrusted: clients fill these from JSON/XML without interpreting it;
+`match` decides whether a `Work` is the paper an entry describes, `newentry` cleans it for
+writing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Name:
+    given: str
+    family: str  # for a corporate author, the whole name, with `literal=True`
+    literal: bool = False
+
+
+@dataclass(frozen=True)
+class Work:
+    source: str  # "crossref", "datacite", "arxiv", "anthology"
+    title: str
+    authors: tuple[Name, ...] = ()
+    year: int | None = None
+    month: int | None = None
+    type: str = ""  # the service's own type: "proceedings-article", "journal-article", "Preprint", ...
+    container: str = ""  # journal or proceedings title
+    publisher: str = ""
+    pages: str = ""
+    volume: str = ""
+    number: str = ""
+    address: str = ""
+    doi: str | None = None  # as the service gave it; check with ids.is_valid_doi before use
+    arxiv_id: str | None = None
+    anthology_id: str | None = None
+    url: str | None = None
+    abstract: str = ""
+    journal_ref: str = ""  # arXiv: where the authors say it was published
+    related_dois: tuple[str, ...] = ()  # arXiv/DataCite: the published version's DOI, if given
+    extra: dict[str, str] = field(default_factory=dict)
