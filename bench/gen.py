@@ -187,7 +187,6 @@ def generate(n: int, seed: int = 1) -> str:
     rng = random.Random(seed)
     slugs = load_taxonomy(ROOT / "styles" / "categories.toml").paper_slugs
     head = [
-        "% Synthetic bibliography for benchmarks",
         '@string{acl = "Association for Computational Linguistics"}',
         "",
     ]
