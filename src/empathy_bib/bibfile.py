@@ -27,6 +27,8 @@ from pathlib import Path
 from bibtexparser import model as bpmodel
 from bibtexparser.splitter import Splitter
 
+from . import bibscan
+from .bibscan import FieldSpan
 from .errors import BibParseError, BibReadError, EditError
 
 BOM = "\ufeff"
@@ -48,23 +50,6 @@ class BlockKind(str, Enum):
     COMMENT = "comment"  # @comment{...}
     TEXT = "text"  # free text between blocks (BibTeX ignores it)
     FAILED = "failed"  # a block the splitter could not parse
-
-
-@dataclass(frozen=True)
-class FieldSpan:
-    """One `name = value` pair of an entry, located in the file's text."""
-
-    name: str  # as written in the file
-    name_start: int
-    name_end: int
-    value_start: int  # the raw value, delimiters included, surrounding blanks excluded
-    value_end: int
-    raw_value: str
-
-    @property
-    def key(self) -> str:
-        """The field name as BibTeX sees it: case-insensitive."""
-        return self.name.lower()
 
 
 @dataclass(frozen=True)
@@ -144,15 +129,20 @@ class BibFile:
         return cls.from_text(text, path=path)
 
     @classmethod
-    def from_text(cls, text: str, path: Path | None = None) -> BibFile:
+    def from_text(cls, text: str, path: Path | None = None, *, fast: bool = True) -> BibFile:
+        """Split `text`; `fast=False` forces bibtexparser's splitter (the reference, for tests)."""
         bom = text.startswith(BOM)
         bib = cls(text=text[1:] if bom else text, path=path, bom=bom)
-        bib._split()
+        bib._split(fast=fast)
         return bib
 
-    def _split(self) -> None:
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+    def _split(self, fast: bool = True) -> None:
+        self._line_starts = []
         self._byte_index = None
+        scanned = bibscan.scan(self.text) if fast else None
+        if scanned is not None:
+            self.blocks = [_block_from_scan(self.text, sb) for sb in scanned]
+            return
         try:
             library = Splitter(self.text).split()
         except Exception as exc:  # the splitter's own bugs must not become tracebacks
@@ -205,6 +195,8 @@ class BibFile:
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
+        if not self._line_starts:
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
         i = bisect.bisect_right(self._line_starts, offset) - 1
         col = offset - self._line_starts[i] + 1
         return i + 1, col + (1 if self.bom and i == 0 else 0)
@@ -412,6 +404,14 @@ def _byte_index(text: str, step: int = 4096) -> list[tuple[int, int]]:
         total += len(text[start : start + step].encode("utf-8"))
         index.append((start + step, total))
     return index
+
+
+def _block_from_scan(text: str, sb: bibscan.ScannedBlock) -> Block:
+    raw = text[sb.start : sb.end]
+    kind = BlockKind(sb.kind)
+    if kind is not BlockKind.ENTRY:
+        return Block(kind, sb.start, sb.end, raw, key=sb.key)
+    return Block(kind, sb.start, sb.end, raw, key=sb.key, entry_type=sb.entry_type, fields=sb.fields)
 
 
 def _locate_blocks(text: str, parsed: Iterable[bpmodel.Block]) -> Iterator[Block]:
