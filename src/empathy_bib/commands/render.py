@@ -1,15 +1,55 @@
-"""`empathy-bib render`: not built yet."""
+"""`empathy-bib render [--bib BIB] [--out DIR] [--check]`: regenerate every output, or check them.
+
+Exit codes: 0 written or up to date; 1 `--check` found stale outputs; 2 the list has errors
+(each printed, nothing written) or the files cannot be read.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from ..bibfile import BibFile
+from ..config import find_project
+from ..taxonomy import load_taxonomy
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument("--bib", type=Path, help="the list (default: references.bib of the project)")
+    parser.add_argument(
+        "--out", type=Path, help="folder that receives README.md, bib/ and site/ (default: the project root)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 naming each output that is missing or out of date",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    print("empathy-bib render: not built yet", file=sys.stderr)
-    return 2
+    from ..render import RenderRefused, render_all, stale_outputs, write_outputs
+
+    project = find_project()
+    bib_path: Path = args.bib or project.bib
+    out_dir: Path = args.out or project.root
+    bib = BibFile.load(bib_path)
+    taxonomy = load_taxonomy(project.taxonomy)
+    try:
+        outputs = render_all(bib, taxonomy, project.styles, path=str(bib_path))
+    except RenderRefused as refused:
+        for problem in refused.problems:
+            print(problem, file=sys.stderr)
+        raise
+    if args.check:
+        stale = stale_outputs(outputs, out_dir)
+        for name in stale:
+            print(f"stale: {out_dir / name} (run 'empathy-bib render')", file=sys.stderr)
+        if not stale:
+            print(f"all {len(outputs)} outputs are up to date")
+        return 1 if stale else 0
+    written = write_outputs(outputs, out_dir)
+    for name in written:
+        print(f"wrote {out_dir / name}")
+    print(f"{len(written)} of {len(outputs)} outputs changed")
+    return 0

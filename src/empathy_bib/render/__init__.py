@@ -1,0 +1,224 @@
+"""Stage 4, render: every generated file, from references.bib, the taxonomy and `styles/`.
+
+`render_all` is pure: it returns `{relative path: text}` and touches no file, so `--check`
+compares and the command writes. All renderers read the same `Paper` objects and `PaperView`s.
+Refusals (an entry without category, an unknown slug, an entry type without a template, and
+every error `validate` reports) are collected first, so nothing is written when any exists.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..bibfile import BibFile, atomic_write_text
+from ..errors import EmpathyBibError
+from ..model import Paper, iter_papers
+from ..taxonomy import Taxonomy
+from . import catbib, csljson, readme, site
+from .view import PaperView
+
+README = "README.md"
+BIB_DIR = "bib"
+CSL_JSON = "bib/references.json"
+SITE = "site/index.html"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why the list cannot be rendered, located in references.bib."""
+
+    path: str
+    line: int
+    message: str
+    key: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: error: {self.message}"
+
+
+class RenderRefused(EmpathyBibError):
+    """The list has errors; nothing was written (exit 2)."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        count = len(problems)
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in the list; nothing was written")
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The list as every renderer sees it."""
+
+    papers: list[Paper]  # file order
+    taxonomy: Taxonomy
+    by_category: dict[str, list[Paper]]  # slug -> papers in file order, for categories taking papers
+    views: dict[str, PaperView]
+
+
+# ---------------------------------------------------------------------- checks
+
+
+def find_problems(bib: BibFile, taxonomy: Taxonomy, path: str) -> list[Problem]:
+    """Everything that stops a render: validate's errors, then what the renderers need."""
+    problems = _validate_errors(bib, taxonomy, path)
+    problems.extend(structural_problems(bib, taxonomy, path))
+    unique: dict[tuple[int, str], Problem] = {}
+    for p in problems:
+        unique.setdefault((p.line, p.message), p)
+    return sorted(unique.values(), key=lambda p: p.line)
+
+
+def structural_problems(bib: BibFile, taxonomy: Taxonomy, path: str) -> list[Problem]:
+    """The render's own refusals, kept even without validate: they guard file names and templates."""
+    problems = [
+        Problem(path, bib.line_of(b.start), f"block does not parse: {b.error or 'syntax error'}")
+        for b in bib.failed_blocks
+    ]
+    takes_papers = set(taxonomy.paper_slugs)
+    for paper in iter_papers(bib):
+        where = f"entry '{paper.key}'"
+        if not csljson.supported(paper.entry_type):
+            problems.append(
+                Problem(
+                    path, paper.line, f"{where}: entry type @{paper.entry_type} has no template", paper.key
+                )
+            )
+        if not paper.categories:
+            problems.append(
+                Problem(path, paper.line, f"{where} has no category (keywords = {{<slug>}})", paper.key)
+            )
+        for slug in paper.categories:
+            if slug not in takes_papers:
+                kind = "a category with subsections" if taxonomy.get(slug) else "not a category"
+                problems.append(
+                    Problem(
+                        path, paper.line, f"{where}: keyword {slug!r} is {kind} in the taxonomy", paper.key
+                    )
+                )
+    return problems
+
+
+def _validate_errors(bib: BibFile, taxonomy: Taxonomy, path: str) -> list[Problem]:
+    """validate's error-severity diagnostics (`empathy_bib.check.check_bib`), as render problems."""
+    try:
+        module = importlib.import_module("empathy_bib.check")
+    except ImportError:
+        return []
+    check: Callable[..., Sequence[Any]] | None = getattr(module, "check_bib", None)
+    if check is None:  # the validate stage is not installed in this build
+        return []
+    return [
+        Problem(str(d.path or path), int(d.line or 0), f"{d.code}: {d.message}", d.key)
+        for d in check(bib, taxonomy, path=Path(path))
+        if str(getattr(d.severity, "value", d.severity)).lower() == "error"
+    ]
+
+
+# ---------------------------------------------------------------------- rendering
+
+
+def build_listing(bib: BibFile, taxonomy: Taxonomy) -> Listing:
+    papers = list(iter_papers(bib))
+    allowed = set(taxonomy.paper_slugs)
+    by_category: dict[str, list[Paper]] = {slug: [] for slug in taxonomy.paper_slugs}
+    for paper in papers:
+        for slug in dict.fromkeys(paper.categories):  # a slug written twice counts once
+            if slug in allowed:
+                by_category[slug].append(paper)
+    views = readme.paper_views(papers, taxonomy)
+    return Listing(papers, taxonomy, by_category, views)
+
+
+def template_env(styles: Path, views: Mapping[str, PaperView]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(styles)),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    readme.register_filters(env)
+    env.globals["include_raw"] = lambda name: _read_style(styles, name)
+    env.globals["paper"] = views.get
+    return env
+
+
+def _read_style(styles: Path, name: str) -> Markup:
+    """A file of `styles/` included verbatim: not parsed as a template, not escaped."""
+    target = (styles / name).resolve()
+    if styles.resolve() not in target.parents:
+        raise EmpathyBibError(f"template include outside styles/: {name}")
+    try:
+        return Markup(target.read_text(encoding="utf-8").replace("\r\n", "\n").rstrip("\n"))
+    except OSError as exc:
+        raise EmpathyBibError(f"cannot read {target}: {exc.strerror or exc}") from None
+
+
+def render_all(
+    bib: BibFile, taxonomy: Taxonomy, styles: Path, *, path: str = "references.bib"
+) -> dict[str, str]:
+    """Every output as `{relative path: text}`. Raises `RenderRefused` when the list has errors."""
+    problems = find_problems(bib, taxonomy, path)
+    if problems:
+        raise RenderRefused(problems)
+    listing = build_listing(bib, taxonomy)
+    env = template_env(styles, listing.views)
+    try:
+        outputs = {
+            README: readme.render_readme(
+                env, taxonomy, listing.by_category, listing.views, len(listing.papers)
+            )
+        }
+        outputs.update(_category_bibs(bib, listing))
+        outputs[CSL_JSON] = csljson.to_csl_json(listing.papers)
+        outputs[SITE] = site.render_site(env, listing.papers, listing.views, taxonomy)
+    except jinja2.TemplateError as exc:
+        where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        raise EmpathyBibError(f"template error: {where}{exc}") from None
+    return outputs
+
+
+def _category_bibs(bib: BibFile, listing: Listing) -> dict[str, str]:
+    headers = catbib.header_blocks(bib)
+    out = {}
+    for category in listing.taxonomy.paper_categories:
+        # Only taxonomy slugs (checked against SLUG_RE when loaded) ever become file names.
+        out[f"{BIB_DIR}/{category.slug}.bib"] = catbib.render_category_bib(
+            category, listing.by_category[category.slug], headers
+        )
+    return out
+
+
+# ---------------------------------------------------------------------- files
+
+
+def stale_outputs(outputs: Mapping[str, str], out_dir: Path) -> list[str]:
+    """The outputs whose file is missing or differs, byte for byte."""
+    stale = []
+    for name, text in outputs.items():
+        try:
+            current = (out_dir / name).read_bytes()
+        except OSError:
+            stale.append(name)
+            continue
+        if current != text.encode("utf-8"):
+            stale.append(name)
+    return stale
+
+
+def write_outputs(outputs: Mapping[str, str], out_dir: Path) -> list[str]:
+    """Write the outputs that changed, each atomically; returns their names."""
+    changed = stale_outputs(outputs, out_dir)
+    for name in changed:
+        target = out_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(target, outputs[name])
+    return changed

@@ -1,0 +1,235 @@
+"""BibTeX to CSL-JSON, from the `Paper` model, following pandoc's BibTeX reader.
+
+- titles in sentence case (a capitalised word is lower-cased unless it starts the title or a
+  subtitle); brace-protected spans are kept as `<span class="nocase">` so no style recases them;
+- other text is LaTeX decoded to Unicode; names are split on the raw LaTeX (pybtex) before
+  decoding, with the von part as `non-dropping-particle`, `Jr.`/`III` as `suffix`;
+- `pages` `--` becomes an en dash; dates are `issued.date-parts` with the month when known;
+- arXiv papers keep their id (`number`, `archive` = arXiv) and an abstract-page `URL`.
+
+citeproc-py's own BibTeX reader is not used: it aborts on `\\url{}`/`\\emph{}`, drops `url` and
+`eprint`, and mangles protected titles.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pybtex.database import Person
+
+from ..latex import Span, protected_spans, to_unicode
+from ..model import Author, Paper
+
+CslItem = dict[str, Any]
+
+# BibTeX/biblatex entry types -> CSL types. An entry type not here has no template: render refuses it.
+CSL_TYPES: dict[str, str] = {
+    "article": "article-journal",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "proceedings": "book",
+    "book": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "unpublished": "manuscript",
+    "misc": "article",  # CSL "article": a preprint or working paper, what @misc holds in this list
+    "preprint": "article",
+    "online": "webpage",
+    "manual": "book",
+    "booklet": "pamphlet",
+}
+
+_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
+_WORD = re.compile(r"\S+")
+_SUBTITLE_END = (":", "?", "!", ".")
+
+
+def supported(entry_type: str) -> bool:
+    return entry_type.lower() in CSL_TYPES
+
+
+def to_csl(paper: Paper) -> CslItem:
+    """One CSL-JSON item; keys absent from the entry are left out."""
+    item: CslItem = {"id": paper.key, "type": CSL_TYPES.get(paper.entry_type, "article")}
+    if paper.get("title"):
+        item["title"] = rich_text(paper.title_spans, sentence_case=True)
+    _add_names(item, "author", paper.authors)
+    _add_names(item, "editor", paper.editors)
+    _add_date(item, paper)
+    _add_container(item, paper)
+    _add_plain(item, paper)
+    _add_identifiers(item, paper)
+    return item
+
+
+def to_csl_json(papers: Iterable[Paper]) -> str:
+    """The whole list as a CSL-JSON file: stable key order, two-space indent, final newline."""
+    items = [to_csl(p) for p in papers]
+    return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+# ---------------------------------------------------------------------- text
+
+
+def rich_text(spans: list[Span], *, sentence_case: bool = False) -> str:
+    """CSL rich text: protected spans in `<span class="nocase">`, the rest optionally sentence-cased."""
+    parts: list[str] = []
+    at_start = True  # the next word starts the title or a subtitle: its capital stays
+    for span in spans:
+        if span.protected:
+            if span.text.strip():
+                parts.append(f'<span class="nocase">{_escape(span.text)}</span>')
+                at_start = span.text.rstrip().endswith(_SUBTITLE_END)
+            else:
+                parts.append(span.text)
+            continue
+        text = span.text
+        if sentence_case:
+            text, at_start = _sentence_case(text, at_start)
+        parts.append(_escape(text))
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def _sentence_case(text: str, at_start: bool) -> tuple[str, bool]:
+    out: list[str] = []
+    last = 0
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        out.append(text[last : m.start()])
+        out.append(_lower_if_capitalised(word, keep_first=at_start))
+        at_start = (word.endswith(_SUBTITLE_END) and len(word) > 1) or word in (":", "?", "!")
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out), at_start
+
+
+def _lower_if_capitalised(word: str, *, keep_first: bool = False) -> str:
+    """`Empathy` -> `empathy`, `Cause-Aware` -> `cause-aware`; `LLMs`, `ChatGPT`, `LLM-powered` keep theirs.
+
+    As pandoc does, each hyphen-separated part is judged alone: only a capital followed by
+    lower-case letters is lowered, since other capitals are acronyms or names.
+    """
+    parts = word.split("-")
+    lowered = [_lower_part(part) for part in parts]
+    if keep_first:  # the first word of a title or subtitle keeps its capital
+        lowered[0] = parts[0]
+    return "-".join(lowered)
+
+
+def _lower_part(part: str) -> str:
+    letters = [c for c in part if c.isalpha()]
+    if not letters or not letters[0].isupper() or any(c.isupper() for c in letters[1:]):
+        return part
+    return part.lower()
+
+
+def _escape(text: str) -> str:
+    # CSL-JSON strings are rich text (`<i>`, `<span class="nocase">`); a literal `<` or `&` from
+    # the title must stay text for pandoc and citeproc-py alike.
+    return text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+
+
+def _plain(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = to_unicode(value)
+    return text or None
+
+
+# ---------------------------------------------------------------------- names and dates
+
+
+def _add_names(item: CslItem, role: str, names: tuple[Author, ...]) -> None:
+    if names:
+        item[role] = [csl_name(a) for a in names]
+
+
+def csl_name(author: Author) -> dict[str, str]:
+    if author.literal:
+        return {"literal": author.family}
+    name: dict[str, str] = {}
+    person = Person(author.raw.strip())
+    particle = to_unicode(" ".join(person.prelast_names))
+    family = to_unicode(" ".join(person.last_names))
+    if author.given:
+        name["given"] = author.given
+    if particle:
+        name["non-dropping-particle"] = particle
+    name["family"] = family or author.family
+    if author.suffix:
+        name["suffix"] = author.suffix
+    return name
+
+
+def _add_date(item: CslItem, paper: Paper) -> None:
+    if paper.year is None:
+        return
+    parts = [paper.year] if paper.month is None else [paper.year, paper.month]
+    item["issued"] = {"date-parts": [parts]}
+
+
+# ---------------------------------------------------------------------- other fields
+
+
+def _add_container(item: CslItem, paper: Paper) -> None:
+    for name in ("journal", "journaltitle", "booktitle"):
+        value = paper.get(name)
+        if value:
+            item["container-title"] = rich_text(protected_spans(value))
+            return
+
+
+_PLAIN_FIELDS = {
+    "publisher": "publisher",
+    "address": "publisher-place",
+    "location": "publisher-place",
+    "volume": "volume",
+    "edition": "edition",
+    "series": "collection-title",
+    "isbn": "ISBN",
+    "issn": "ISSN",
+    "note": "note",
+    "school": "publisher",
+    "institution": "publisher",
+    "organization": "publisher",
+    "howpublished": "medium",
+    "keywords": "keyword",
+}
+
+
+def _add_plain(item: CslItem, paper: Paper) -> None:
+    for bib_name, csl_key in _PLAIN_FIELDS.items():
+        value = _plain(paper.get(bib_name))
+        if value and csl_key not in item:
+            item[csl_key] = value
+    pages = paper.get("pages")
+    if pages:
+        item["page"] = re.sub(r"\s*-{1,3}\s*", "–", to_unicode(pages.replace("--", "-")))
+    number = _plain(paper.get("number"))
+    if number:
+        item["issue" if paper.entry_type == "article" else "number"] = number
+    if paper.entry_type in _GENRES:
+        item["genre"] = _GENRES[paper.entry_type]
+
+
+def _add_identifiers(item: CslItem, paper: Paper) -> None:
+    if paper.doi:
+        item["DOI"] = paper.doi
+    url = paper.get("url")
+    if url and paper.links.landing:
+        item["URL"] = paper.links.landing
+    elif paper.links.arxiv:
+        item["URL"] = paper.links.arxiv
+    if paper.arxiv_id and paper.is_preprint:
+        # Zotero's and APA 7's shape for a preprint: "(arXiv:2408.04638). arXiv."
+        item["number"] = f"arXiv:{paper.arxiv_id}"
+        item["archive"] = "arXiv"
+        item.setdefault("publisher", "arXiv")

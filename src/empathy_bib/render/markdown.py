@@ -1,0 +1,77 @@
+"""Text from the bib made inert in Markdown and HTML, safe link targets, GitHub heading anchors.
+
+GitHub renders Markdown with raw HTML allowed (then sanitised) and with `$...$` math, so a title
+must be escaped for both languages: HTML-special characters become entities, and the Markdown
+characters that could start emphasis, links, tables, code or math get a backslash. Letters,
+digits and ordinary punctuation are left alone (escaping every mark makes the source unreadable).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from .. import ids
+
+# `&<>"` become entities; these get a backslash. `!` only matters before `[`, `#`/`+`/`-`/`>`
+# only at a line start, which inline text never is (values are single lines after decoding).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+_BLANKS = re.compile(r"\s+")
+_HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+
+
+def escape_html(text: str) -> str:
+    return "".join(_HTML_ENTITIES.get(c, c) for c in text)
+
+
+def escape_md(text: str) -> str:
+    """Inline Markdown (GitHub flavour, HTML allowed) that displays `text` literally, on one line."""
+    one_line = _BLANKS.sub(" ", text).strip()
+    return _MD_SPECIAL.sub(r"\\\1", escape_html(one_line))
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL as a Markdown/HTML link target, or None unless it is an absolute http(s) URL.
+
+    Characters that could close the target or the attribute (`()<>"` and blanks) are
+    percent-encoded; everything else is kept so the link stays readable.
+    """
+    if not url or not ids.is_web_url(url):
+        return None
+    return quote(url.strip(), safe="/:?#[]@!$&'*+,;=%~-._")
+
+
+def github_anchor(heading: str) -> str:
+    """The fragment GitHub gives a heading: lower-case, spaces to `-`, other non-word marks dropped.
+
+    Emoji (symbols) are dropped and leave their neighbouring space, hence the leading `-` of
+    `#-papers`; emoji variation selectors (U+FE0E/U+FE0F) are dropped with them.
+    """
+    out = []
+    for ch in heading.strip().lower():
+        if ch in " -_":
+            out.append("-" if ch == " " else ch)
+        elif ch in "\ufe0e\ufe0f" or ch == "\u200d":
+            continue
+        elif unicodedata.category(ch)[0] in "LMN":
+            out.append(ch)
+    return "".join(out)
+
+
+def unique_anchors(headings: list[str]) -> list[str]:
+    """GitHub's anchors for headings in document order: repeats get `-1`, `-2`, ..."""
+    seen: dict[str, int] = {}
+    anchors = []
+    for heading in headings:
+        base = github_anchor(heading)
+        count = seen.get(base, 0)
+        anchors.append(base if count == 0 else f"{base}-{count}")
+        seen[base] = count + 1
+    return anchors
+
+
+def code_fence(text: str) -> str:
+    """A backtick fence longer than any run of backticks inside `text`, so it cannot be closed early."""
+    longest = max((len(m.group(0)) for m in re.finditer(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)

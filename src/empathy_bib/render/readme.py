@@ -1,0 +1,105 @@
+"""README.md from `styles/README.md.j2`: every text from the bib escaped for Markdown and HTML.
+
+The template lays out; this module decides what is shown and escapes it. Filters the template
+uses: `md` (inline text made inert), `fence` (a code fence the BibTeX cannot close).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import jinja2
+
+from ..model import Paper
+from ..taxonomy import Category, Taxonomy
+from .chart import build_chart
+from .markdown import code_fence, escape_md, unique_anchors
+from .view import PaperView, paper_view
+
+TEMPLATE = "README.md.j2"
+# Headings the template writes around the generated sections, in document order; the anchors
+# of all headings are computed together because GitHub numbers repeated ones.
+HEADINGS_BEFORE = ("🔥 News", "🌟 Introduction", "📈 Papers per Year")
+HEADINGS_AFTER = ("🤝 Contributing", "🛠️ Maintaining this list", "🙌 Citation", "📄 License")
+
+
+@dataclass(frozen=True)
+class SectionView:
+    category: Category
+    heading: str
+    anchor: str
+    depth: int  # Markdown heading level: groups ##, sections ###, subsections ####
+    bib_file: str | None  # "bib/<slug>.bib" for categories that take papers
+    papers: tuple[PaperView, ...]
+
+
+def render_readme(
+    env: jinja2.Environment,
+    taxonomy: Taxonomy,
+    by_category: Mapping[str, Sequence[Paper]],
+    views: Mapping[str, PaperView],
+    total: int,
+) -> str:
+    categories = list(taxonomy)
+    headings = [*HEADINGS_BEFORE, *(c.heading for c in categories), *HEADINGS_AFTER]
+    anchor_list = unique_anchors(headings)
+    anchors = dict(zip(headings, anchor_list, strict=True))
+    sections = [
+        SectionView(
+            category=c,
+            heading=c.heading,
+            anchor=anchor_list[len(HEADINGS_BEFORE) + i],
+            depth=c.level + 1,
+            bib_file=f"bib/{c.slug}.bib" if c.takes_papers else None,
+            papers=tuple(views[p.key] for p in by_category.get(c.slug, ())),
+        )
+        for i, c in enumerate(categories)
+    ]
+    template = env.get_template(TEMPLATE)
+    text = template.render(
+        sections=sections,
+        anchors=anchors,
+        chart=build_chart(taxonomy, by_category),
+        total_papers=total,
+        total_places=sum(len(s.papers) for s in sections),
+    )
+    return _tidy(text)
+
+
+def register_filters(env: jinja2.Environment) -> None:
+    env.filters["md"] = escape_md
+    env.filters["fence"] = code_fence
+    env.filters["indent_block"] = _indent_block
+    env.filters["byline"] = byline
+    env.filters["sentence_end"] = _sentence_end
+
+
+def byline(paper: PaperView) -> str:
+    """`*Authors.* Venue, Year. [[abs](url)] [[pdf](url)]`: every piece escaped, links checked."""
+    parts = []
+    if paper.authors:
+        parts.append(f"*{_sentence_end(escape_md(paper.authors))}*")
+    where = ", ".join(x for x in (escape_md(paper.venue), paper.year) if x)
+    if where:
+        parts.append(_sentence_end(where))
+    parts.extend(f"[[{link.label}]({link.url})]" for link in paper.links)
+    return " ".join(parts)
+
+
+def _sentence_end(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _indent_block(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line if line else line for line in text.split("\n"))
+
+
+def _tidy(text: str) -> str:
+    """`\\n` endings, no trailing blanks on lines, exactly one final newline."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def paper_views(papers: Sequence[Paper], taxonomy: Taxonomy) -> dict[str, PaperView]:
+    return {p.key: paper_view(p, taxonomy) for p in papers}

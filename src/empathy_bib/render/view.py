@@ -1,0 +1,70 @@
+"""What every page shows of a paper, computed once from `Paper`: plain text, no LaTeX, no markup.
+
+The README and the HTML page escape these strings for their own language; nothing here is
+escaped yet, and nothing here is trusted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Paper
+from ..taxonomy import Taxonomy
+from .markdown import safe_url
+
+AUTHOR_LIMIT = 8  # up to this many authors are all listed; longer lists show AUTHORS_SHOWN + et al.
+AUTHORS_SHOWN = 6
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str  # abs, pdf, code, doi, arXiv: what the URL really is
+    url: str  # already checked: an http(s) URL, safe as a link target
+
+
+@dataclass(frozen=True)
+class PaperView:
+    key: str
+    title: str
+    authors: str  # "A, B, C" or "A, B, ..., F, et al."
+    all_authors: str  # every name, for search
+    venue: str
+    year: str
+    links: tuple[Link, ...]
+    bibtex: str  # the raw entry, `\n` line endings
+    categories: tuple[str, ...]  # slugs, taxonomy order
+
+
+def paper_view(paper: Paper, taxonomy: Taxonomy) -> PaperView:
+    names = [a.display for a in paper.authors]
+    shown = names if len(names) <= AUTHOR_LIMIT else [*names[:AUTHORS_SHOWN], "et al."]
+    slugs = sorted(set(paper.categories), key=taxonomy.order)
+    return PaperView(
+        key=paper.key,
+        title=paper.title,
+        authors=", ".join(shown),
+        all_authors=", ".join(names),
+        venue=paper.venue or "",
+        year=str(paper.year) if paper.year else "",
+        links=paper_links(paper),
+        bibtex=paper.raw.replace("\r\n", "\n").strip("\n"),
+        categories=tuple(slugs),
+    )
+
+
+def paper_links(paper: Paper) -> tuple[Link, ...]:
+    """Labelled by what each URL is: a landing page is [abs] (Anthology pages too), [pdf] only a PDF."""
+    links = paper.links
+    candidates = [
+        ("abs", links.landing),
+        ("arXiv", links.arxiv),
+        ("pdf", links.pdf),
+        ("code", links.code),
+        ("doi", links.doi),
+    ]
+    out = []
+    for label, url in candidates:
+        safe = safe_url(url)
+        if safe:
+            out.append(Link(label, safe))
+    return tuple(out)
