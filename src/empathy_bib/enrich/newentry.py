@@ -156,10 +156,18 @@ def _no_lowercase(segment: str) -> bool:
     return not any(c.islower() for c in segment)
 
 
-def _protect_core(core: str) -> str:
-    """Brace-protect a word's acronyms: `{TOOL-ED}`, `{LaERC-S}`, `{RL}-Diffusion`, `{LLM}-based`."""
+def _protect_core(core: str, marked: Sequence[bool]) -> str:
+    """Brace-protect a word's acronyms: `{TOOL-ED}`, `{LaERC-S}`, `{RL}-Diffusion`, `{LLM}-based`.
+
+    `marked` flags the characters a source had already protected (`{R}eflect{D}iffu`,
+    `{C}hinese`): their segment is protected whole, as references.bib writes it.
+    """
     segments = core.split("-")
-    flags = [_needs_protection(s) for s in segments]
+    flags: list[bool] = []
+    offset = 0
+    for segment in segments:
+        flags.append(_needs_protection(segment) or any(marked[offset : offset + len(segment)]))
+        offset += len(segment) + 1
     if not any(flags):
         return escape_latex(core)
     if all(f or _no_lowercase(s) for s, f in zip(segments, flags, strict=True)):
@@ -173,35 +181,34 @@ def _brace(piece: str) -> str:
     return escaped if not escaped or escaped.startswith("\\") else "{" + escaped + "}"
 
 
-def _protect_word(word: str) -> str:
+def _protect_word(word: str, marked: Sequence[bool]) -> str:
     start = 0
     while start < len(word) and word[start] in _LEADING_PUNCT:
         start += 1
     end = len(word)
     while end > start and word[end - 1] in _TRAILING_PUNCT:
         end -= 1
-    core = word[start:end]
-    return escape_latex(word[:start]) + (_protect_core(core) if core else "") + escape_latex(word[end:])
+    if end - start > 2 and word[end - 2 : end] in ("'s", "’s"):
+        end -= 2  # a possessive stays outside the braces: `{LLM}'s`
+    core = _protect_core(word[start:end], marked[start:end]) if end > start else ""
+    return escape_latex(word[:start]) + core + escape_latex(word[end:])
 
 
-def latex_title(plain: str) -> str:
-    """A plain-text title as a BibTeX title: escaped, acronyms and mixed-case names protected."""
-    words = _SPACES.sub(" ", plain).strip().split(" ")
-    return " ".join(_protect_word(w) for w in words if w)
+def latex_title(plain: str, marked: Sequence[bool] | None = None) -> str:
+    """A plain-text title as a BibTeX title: escaped, acronyms and mixed-case names protected.
+
+    `marked[i]` says that character i was protected by the source (a pasted or Anthology title).
+    """
+    flags = list(marked) if marked is not None else [False] * len(plain)
+    words = [_protect_word(m.group(0), flags[m.start() : m.end()]) for m in re.finditer(r"\S+", plain)]
+    return " ".join(w for w in words if w)
 
 
 def latex_title_from_spans(spans: Sequence[Span]) -> str:
-    """A title whose protected pieces are known (a pasted entry): keep them, protect the rest."""
-    parts: list[str] = []
-    for span in spans:
-        if span.protected:
-            inner = escape_latex(span.text)
-            parts.append("{" + inner + "}" if inner else "")
-        else:
-            lead = " " if span.text[:1].isspace() else ""
-            trail = " " if span.text[-1:].isspace() and span.text.strip() else ""
-            parts.append(lead + latex_title(span.text) + trail)
-    return _SPACES.sub(" ", "".join(parts)).strip()
+    """A title already in BibTeX (a paste, the Anthology), re-protected word by word as we write it."""
+    plain = "".join(span.text for span in spans)
+    marked = [span.protected for span in spans for _ in span.text]
+    return latex_title(plain, marked)
 
 
 # ---------------------------------------------------------------------- names
@@ -264,6 +271,13 @@ def _name_part(text: str) -> str:
     if re.search(r"(?i)(^|\s)and(\s|$)", escaped):
         return "{" + escaped + "}"
     return escaped
+
+
+def _person_of(work: Work, name: Name) -> PersonName:
+    """arXiv gives whole names (`Jean de la Fontaine`, `Hal Daum\u00e9 III`): let pybtex split them."""
+    if work.source == "arxiv" and not name.literal:
+        return _split_full_name(strip_markup(f"{name.given} {name.family}"))
+    return person_from_name(name)
 
 
 def format_person(person: PersonName) -> str:
@@ -425,7 +439,7 @@ def entry_from_work(
     """
     entry_type = entry_type_for(work)
     plain_title = work_title_plain(work)
-    authors = list(people) if people is not None else [person_from_name(n) for n in work.authors]
+    authors = list(people) if people is not None else [_person_of(work, n) for n in work.authors]
     arxiv_id = ids.parse_arxiv(work.arxiv_id) if work.arxiv_id else None
     doi = valid_doi(work.doi)
     if doi is None and entry_type == "misc" and arxiv_id:
