@@ -5,7 +5,7 @@
 - other text is LaTeX decoded to Unicode; names are split on the raw LaTeX (pybtex) before
   decoding, with the von part as `non-dropping-particle`, `Jr.`/`III` as `suffix`;
 - `pages` `--` becomes an en dash; dates are `issued.date-parts` with the month when known;
-- arXiv papers keep their id (`number`, `archive` = arXiv) and an abstract-page `URL`.
+- arXiv preprints keep their id (`number`, `publisher` = arXiv) and their `URL`.
 
 citeproc-py's own BibTeX reader is not used: it aborts on `\\url{}`/`\\emph{}`, drops `url` and
 `eprint`, and mangles protected titles.
@@ -86,7 +86,7 @@ def rich_text(spans: list[Span], *, sentence_case: bool = False) -> str:
     for span in spans:
         if span.protected:
             if span.text.strip():
-                parts.append(f'<span class="nocase">{_escape(span.text)}</span>')
+                parts.append(f'<span class="nocase">{span.text}</span>')
                 at_start = span.text.rstrip().endswith(_SUBTITLE_END)
             else:
                 parts.append(span.text)
@@ -94,7 +94,7 @@ def rich_text(spans: list[Span], *, sentence_case: bool = False) -> str:
         text = span.text
         if sentence_case:
             text, at_start = _sentence_case(text, at_start)
-        parts.append(_escape(text))
+        parts.append(text)
     return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
@@ -129,12 +129,6 @@ def _lower_part(part: str) -> str:
     if not letters or not letters[0].isupper() or any(c.isupper() for c in letters[1:]):
         return part
     return part.lower()
-
-
-def _escape(text: str) -> str:
-    # CSL-JSON strings are rich text (`<i>`, `<span class="nocase">`); a literal `<` or `&` from
-    # the title must stay text for pandoc and citeproc-py alike.
-    return text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
 
 
 def _plain(value: str | None) -> str | None:
@@ -229,7 +223,7 @@ def _add_identifiers(item: CslItem, paper: Paper) -> None:
     elif paper.links.arxiv:
         item["URL"] = paper.links.arxiv
     if paper.arxiv_id and paper.is_preprint:
-        # Zotero's and APA 7's shape for a preprint: "(arXiv:2408.04638). arXiv."
-        item["number"] = f"arXiv:{paper.arxiv_id}"
-        item["archive"] = "arXiv"
+        # Zotero's shape for a preprint, bare id: APA prints "(2408.04638). arXiv.", IEEE "arXiv: 2408.04638".
+        # No `archive`: IEEE would print "arXiv: arXiv:2408.04638".
+        item["number"] = paper.arxiv_id
         item.setdefault("publisher", "arXiv")
