@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+
+from empathy_bib import ids
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("10.18653/v1/2020.emnlp-main.721", "10.18653/v1/2020.emnlp-main.721"),
+        ("https://doi.org/10.1145/3706598.3713453", "10.1145/3706598.3713453"),
+        ("http://dx.doi.org/10.1000/ABC", "10.1000/abc"),
+        ("doi:10.48550/arXiv.2409.10289", "10.48550/arxiv.2409.10289"),
+        ("10.1000/a\\_b", "10.1000/a_b"),
+        ("{10.1000/ab}", "10.1000/ab"),
+        ("10.1000/a,b", None),
+        ("not a doi", None),
+        ("10.12/short-registrant", None),
+    ],
+)
+def test_normalize_doi(value: str, expected: str | None) -> None:
+    assert ids.normalize_doi(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2409.10289", "2409.10289"),
+        ("arXiv:2409.10289v2", "2409.10289"),
+        ("https://arxiv.org/abs/2503.10688v1", "2503.10688"),
+        ("https://arxiv.org/pdf/2409.10289.pdf", "2409.10289"),
+        ("https://arxiv.org/pdf/2409.10289v3", "2409.10289"),
+        ("10.48550/arXiv.2409.10289", "2409.10289"),
+        ("cs/0112017", "cs/0112017"),
+        ("hep-th/9901001v2", "hep-th/9901001"),
+        ("1501.0001", None),  # five digits after the dot from 2015 on
+        ("1412.0001", "1412.0001"),
+        ("2413.00001", None),  # month 13
+        ("javascript:alert(1)", None),
+    ],
+)
+def test_parse_arxiv(value: str, expected: str | None) -> None:
+    assert ids.parse_arxiv(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://aclanthology.org/2025.coling-main.66/", "2025.coling-main.66"),
+        ("https://aclanthology.org/2025.coling-main.66.pdf", "2025.coling-main.66"),
+        ("2020.emnlp-main.721", "2020.emnlp-main.721"),
+        ("https://aclanthology.org/P19-1534/", "P19-1534"),
+        ("https://www.aclweb.org/anthology/D19-1012", "D19-1012"),
+        ("https://aclanthology.org/people/x/", None),
+        ("P19-15", None),
+    ],
+)
+def test_parse_anthology(value: str, expected: str | None) -> None:
+    assert ids.parse_anthology(value) == expected
+
+
+@pytest.mark.parametrize("value", ["10.1000/a}b", "10.1000/a\nb", "10.1000/a,b", '10.1000/a"b', "10.1000/a b", "10.1000/"])
+def test_unsafe_dois_are_invalid(value: str) -> None:
+    assert not ids.is_valid_doi(value)
+
+
+def test_derived_dois() -> None:
+    assert ids.arxiv_doi("2409.10289v2") == "10.48550/arXiv.2409.10289"
+    assert ids.anthology_doi("P19-1534") == "10.18653/v1/P19-1534"
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [("https://a.org/x", True), ("http://a.org", True), ("javascript:alert(1)", False), ("file:///etc/passwd", False),
+     ("https:///nohost", False), ("ftp://a.org", False), ("https://a.org/has space", False)],
+)
+def test_only_http_urls_are_web_urls(url: str, ok: bool) -> None:
+    assert ids.is_web_url(url) is ok
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://aclanthology.org/2025.naacl-long.611/", "abs"),
+        ("https://aclanthology.org/2025.coling-main.66.pdf", "pdf"),
+        ("https://arxiv.org/abs/2409.10289", "abs"),
+        ("https://arxiv.org/pdf/2409.10289", "pdf"),
+        ("https://doi.org/10.1145/3706598.3713453", "doi"),
+        ("https://ebooks.iospress.nl/pdf/doi/10.3233/FAIA241039", "pdf"),
+    ],
+)
+def test_classify_url(url: str, kind: str) -> None:
+    assert ids.classify_url(url) == kind
