@@ -1,0 +1,366 @@
+"""Is this candidate the paper the entry describes? Validation, never trust in rank.
+
+A candidate is accepted only when every test passes:
+- titles agree after `latex.normalize_title` (markup stripped), by rapidfuzz ratio, and carry the
+  same numbers ("Qwen2" is not "Qwen2.5");
+- authors overlap, where a shared short common family name ("Li", "Wang") counts only with the
+  same initial, and at least half of the shorter list is shared;
+- years differ by at most one (preprint versus proceedings);
+- the service's type fits the entry's type (a thesis, a book review or a journal extension is
+  not the proceedings paper).
+Among accepted candidates with different DOIs, the one whose type is the entry's preferred type
+wins; if that does not settle it, `choose` abstains.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .. import ids
+from ..latex import normalize_title
+from ..model import Paper
+from .records import Work
+
+TITLE_THRESHOLD = 92.0  # rapidfuzz ratio (0-100) on normalised titles
+TITLE_THRESHOLD_NO_AUTHORS = 97.0  # without authors to compare, the title must carry it alone
+MAX_YEAR_DIFFERENCE = 1
+# Prefixes that look like DOIs but never resolve (ACM's placeholder records use 10.5555).
+PSEUDO_DOI_PREFIXES = ("10.5555/",)
+# The most frequent family names: sharing one says little about two author lists.
+COMMON_FAMILY_NAMES = frozenset(
+    [
+        "li",
+        "wang",
+        "zhang",
+        "liu",
+        "chen",
+        "yang",
+        "huang",
+        "zhao",
+        "wu",
+        "zhou",
+        "xu",
+        "sun",
+        "ma",
+        "zhu",
+        "hu",
+        "guo",
+        "he",
+        "lin",
+        "gao",
+        "luo",
+        "zheng",
+        "liang",
+        "xie",
+        "song",
+        "tang",
+        "han",
+        "feng",
+        "deng",
+        "cao",
+        "peng",
+        "zeng",
+        "xiao",
+        "tian",
+        "dong",
+        "pan",
+        "yuan",
+        "cai",
+        "jiang",
+        "yu",
+        "du",
+        "ye",
+        "cheng",
+        "wei",
+        "su",
+        "lu",
+        "ding",
+        "ren",
+        "shen",
+        "yao",
+        "jin",
+        "kim",
+        "lee",
+        "park",
+        "choi",
+        "jung",
+        "kang",
+        "cho",
+        "yoon",
+        "jang",
+        "lim",
+        "nguyen",
+        "tran",
+        "le",
+        "pham",
+        "hoang",
+        "phan",
+        "vu",
+        "smith",
+        "johnson",
+        "williams",
+        "brown",
+        "jones",
+        "miller",
+        "davis",
+        "garcia",
+        "rodriguez",
+        "wilson",
+        "martin",
+        "singh",
+        "kumar",
+        "sharma",
+        "patel",
+        "khan",
+        "ali",
+        "ahmed",
+        "shah",
+        "gupta",
+        "das",
+    ]
+)
+_MARKUP = re.compile(r"<[^>]{0,200}>")
+_NUMBER_TOKEN = re.compile(r"\d+")
+_PUNCT = re.compile(r"[^\w\s]")
+
+# Entry type -> (preferred service types, also compatible). Types are Crossref's, DataCite's
+# resourceTypeGeneral (lower-cased) and arXiv's "preprint".
+_PROCEEDINGS = ({"proceedings-article"}, {"book-chapter", "book-part", "conferencepaper"})
+_TYPE_RULES: dict[str, tuple[set[str], set[str]]] = {
+    "inproceedings": _PROCEEDINGS,
+    "conference": _PROCEEDINGS,
+    "article": ({"journal-article"}, {"journalarticle"}),
+    "book": ({"book", "monograph", "edited-book", "reference-book"}, set()),
+    "incollection": ({"book-chapter"}, {"book-part", "book-section", "reference-entry"}),
+    "inbook": ({"book-chapter"}, {"book-part", "book-section"}),
+    "phdthesis": ({"dissertation"}, set()),
+    "mastersthesis": ({"dissertation"}, set()),
+    "techreport": ({"report"}, {"report-series", "posted-content", "preprint"}),
+    "misc": (
+        {"posted-content", "preprint"},
+        {"proceedings-article", "journal-article", "book-chapter", "report", "dataset", "text"},
+    ),
+    "unpublished": ({"posted-content", "preprint"}, set()),
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    title_similarity: float
+    numbers_agree: bool
+    authors_matched: int
+    authors_compared: int
+    strong_author_match: bool
+    year_difference: int | None
+    type: str
+    type_fit: str  # "preferred", "compatible", "incompatible"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "title_similarity": round(self.title_similarity, 1),
+            "numbers_agree": self.numbers_agree,
+            "authors_matched": self.authors_matched,
+            "authors_compared": self.authors_compared,
+            "year_difference": self.year_difference,
+            "type": self.type,
+            "type_fit": self.type_fit,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    work: Work
+    evidence: Evidence
+    reasons: tuple[str, ...] = field(default=())  # why it was rejected; empty when accepted
+
+    @property
+    def accepted(self) -> bool:
+        return not self.reasons
+
+
+# ---------------------------------------------------------------------- titles
+
+
+def strip_markup(text: str) -> str:
+    """Crossref titles may carry JATS/HTML (`<i>`, `<scp>`, `&amp;`): plain text for comparison."""
+    return html.unescape(_MARKUP.sub("", text))
+
+
+def title_key(text: str, *, latex: bool = True) -> str:
+    """The comparison key of a title: an entry's (LaTeX) or a service's (plain text, maybe markup).
+
+    Service titles are not LaTeX: a `%` or `&` in them is text, so they skip LaTeX decoding but
+    are folded exactly like `latex.normalize_title` folds decoded text.
+    """
+    if latex:
+        return normalize_title(text)
+    folded = unicodedata.normalize("NFKD", strip_markup(text))
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold().replace(".", " ")
+    return " ".join(_PUNCT.sub(" ", folded).split())
+
+
+def numbers(key: str) -> Counter[str]:
+    """The numbers in a normalised title, as a multiset: versions and years are significant."""
+    return Counter(m.group(0).lstrip("0") or "0" for m in _NUMBER_TOKEN.finditer(key))
+
+
+def title_similarity(entry_title: str, work: Work) -> tuple[float, bool]:
+    """Best ratio of the entry title against the work's title (with and without its subtitle)."""
+    mine = title_key(entry_title)
+    best, agree = 0.0, False
+    subtitle = work.extra.get("subtitle", "")
+    variants = [work.title] + ([f"{work.title}: {subtitle}"] if subtitle else [])
+    for variant in variants:
+        theirs = title_key(variant, latex=False)
+        if not theirs or not mine:
+            continue
+        score = float(fuzz.ratio(mine, theirs))
+        if score > best or (score == best and numbers(mine) == numbers(theirs)):
+            best, agree = score, numbers(mine) == numbers(theirs)
+    return best, agree
+
+
+# ---------------------------------------------------------------------- authors
+
+
+def fold_name(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+def _initial(given: str) -> str:
+    folded = fold_name(given)
+    return folded[:1]
+
+
+def author_overlap(paper: Paper, work: Work) -> tuple[int, int, bool]:
+    """(names shared, size of the shorter list, whether one shared name is strong evidence)."""
+    theirs = [(fold_name(n.family), _initial(n.given)) for n in work.authors if not n.literal]
+    mine = [(fold_name(a.family), _initial(a.given)) for a in paper.authors if not a.literal]
+    if not theirs or not mine:
+        return 0, 0, False
+    matched, strong = 0, False
+    remaining = list(theirs)
+    for family, initial in mine:
+        hit = _find_author(remaining, family, initial)
+        if hit is None:
+            continue
+        remaining.remove(hit)
+        matched += 1
+        common = family in COMMON_FAMILY_NAMES or len(family) <= 3
+        same_initial = bool(initial) and initial == hit[1]
+        if not common or same_initial:
+            strong = True
+    return matched, min(len(mine), len(theirs)), strong
+
+
+def _find_author(candidates: list[tuple[str, str]], family: str, initial: str) -> tuple[str, str] | None:
+    exact = [c for c in candidates if c[0] == family]
+    for c in exact:  # prefer the same initial among namesakes
+        if c[1] == initial:
+            return c
+    if exact:
+        return exact[0]
+    # compound family names split differently ("Daumé III" vs "Daumé", "De Grandi" vs "Grandi")
+    for c in candidates:
+        if len(family) > 3 and len(c[0]) > 3 and (c[0].endswith(family) or family.endswith(c[0])):
+            return c
+    return None
+
+
+# ---------------------------------------------------------------------- types and years
+
+
+def type_fit(entry_type: str, work: Work) -> str:
+    kind = work.type.lower()
+    preferred, compatible = _TYPE_RULES.get(entry_type.lower(), (set(), set()))
+    if not preferred and not compatible:
+        return "compatible" if kind not in ("dissertation", "peer-review") else "incompatible"
+    if kind in preferred:
+        return "preferred"
+    if kind in compatible:
+        return "compatible"
+    # AAAI and similar proceedings are registered as journal articles of a "Proceedings" title.
+    if entry_type.lower() in ("inproceedings", "conference") and kind == "journal-article":
+        container = work.container.lower()
+        if "proceedings" in container or "conference" in container:
+            return "compatible"
+    return "incompatible"
+
+
+# ---------------------------------------------------------------------- verdicts
+
+
+def judge(paper: Paper, work: Work) -> Verdict:
+    """Validate one candidate against an entry; the verdict lists every reason to reject it."""
+    similarity, numbers_agree = title_similarity(paper.get("title") or "", work)
+    matched, compared, strong = author_overlap(paper, work)
+    year_diff = abs(paper.year - work.year) if paper.year and work.year else None
+    fit = type_fit(paper.entry_type, work)
+    evidence = Evidence(similarity, numbers_agree, matched, compared, strong, year_diff, work.type, fit)
+    return Verdict(work, evidence, tuple(_reasons(paper, work, evidence)))
+
+
+def _reasons(paper: Paper, work: Work, ev: Evidence) -> list[str]:
+    reasons: list[str] = []
+    doi = ids.strip_doi(work.doi or "")
+    if work.doi is not None and not ids.is_valid_doi(doi):
+        reasons.append(f"not a valid DOI: {work.doi!r}")
+    elif doi.lower().startswith(PSEUDO_DOI_PREFIXES):
+        reasons.append(f"pseudo-DOI that does not resolve: {doi}")
+    threshold = TITLE_THRESHOLD if ev.authors_compared else TITLE_THRESHOLD_NO_AUTHORS
+    if ev.title_similarity < threshold:
+        reasons.append(f"title differs (similarity {ev.title_similarity:.0f} < {threshold:.0f})")
+    elif not ev.numbers_agree:
+        reasons.append("title numbers differ (another version or edition)")
+    if ev.authors_compared:
+        if not ev.strong_author_match:
+            reasons.append("no shared author beyond common family names")
+        elif ev.authors_matched * 2 < ev.authors_compared:
+            reasons.append(f"only {ev.authors_matched} of {ev.authors_compared} authors shared")
+    if ev.year_difference is not None and ev.year_difference > MAX_YEAR_DIFFERENCE:
+        reasons.append(f"year differs by {ev.year_difference}")
+    if ev.type_fit == "incompatible":
+        reasons.append(f"type {work.type or 'unknown'!r} does not fit @{paper.entry_type}")
+    return reasons
+
+
+@dataclass(frozen=True)
+class Choice:
+    chosen: Verdict | None
+    verdicts: tuple[Verdict, ...]
+    ambiguous: bool = False
+
+    @property
+    def rejected(self) -> list[Verdict]:
+        return [v for v in self.verdicts if v is not self.chosen]
+
+
+def choose(paper: Paper, works: list[Work]) -> Choice:
+    """Judge every candidate; pick one only when exactly one DOI survives."""
+    verdicts = tuple(judge(paper, w) for w in works)
+    accepted = [v for v in verdicts if v.accepted]
+    if not accepted:
+        return Choice(None, verdicts)
+    for narrowed in (accepted, _preferred(accepted), _same_year(paper, _preferred(accepted))):
+        distinct = {ids.normalize_doi(v.work.doi or "") for v in narrowed}
+        if len(distinct) == 1 and narrowed:
+            return Choice(narrowed[0], verdicts)
+    return Choice(None, verdicts, ambiguous=True)
+
+
+def _preferred(verdicts: list[Verdict]) -> list[Verdict]:
+    best = [v for v in verdicts if v.evidence.type_fit == "preferred"]
+    return best or verdicts
+
+
+def _same_year(paper: Paper, verdicts: list[Verdict]) -> list[Verdict]:
+    exact = [v for v in verdicts if v.evidence.year_difference == 0]
+    return exact or verdicts
