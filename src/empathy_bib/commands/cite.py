@@ -1,4 +1,4 @@
-"""`empathy-bib cite KEY... [--style apa|ieee|acl|chicago|NAME|PATH.csl] [--format text|html|bibtex|csl-json]`.
+"""`empathy-bib cite KEY... [--style apa|ieee|acl|chicago|NAME|PATH.csl] [--format FORMAT]`.
 
 Prints the references of the given keys, formatted by citeproc-py (text, html), as their raw
 BibTeX, or as CSL-JSON. An unknown key or style is an error naming it (exit 2).
