@@ -73,7 +73,8 @@ def test_bibtex_and_csl_json_formats(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_html_escapes_text_from_the_bib() -> None:
     bib = BibFile.from_text(
-        "@misc{x2024, title = {A <script>alert(1)</script> \\& {NLP} Study}, author = {Doe, Jane}, year = {2024}}"
+        "@misc{x2024, title = {A <script>alert(1)</script> \\& {NLP} Study},"
+        " author = {Doe, Jane}, year = {2024}}"
     )
     papers = papers_for_keys(bib, ["x2024"])
     (html_out,) = format_references(papers, "apa", "html")

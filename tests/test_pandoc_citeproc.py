@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import require_tool
 from empathy_bib.bibfile import BibFile
 from empathy_bib.model import iter_papers
 from empathy_bib.render.cite import format_references, style_path
+
+from .conftest import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 CSL_JSON = ROOT / "bib" / "references.json"
@@ -42,8 +43,16 @@ def pandoc_bibliography(pandoc: str, csl: Path, tmp_path: Path) -> list[str]:
     doc = tmp_path / "nocite.md"
     doc.write_text("---\nnocite: '@*'\n---\n", encoding="utf-8")
     result = subprocess.run(
-        [pandoc, str(doc), "--citeproc", f"--csl={csl}", f"--bibliography={CSL_JSON}", "-t", "plain"]
-        + ["--wrap=none"],
+        [
+            pandoc,
+            str(doc),
+            "--citeproc",
+            f"--csl={csl}",
+            f"--bibliography={CSL_JSON}",
+            "-t",
+            "plain",
+            "--wrap=none",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
