@@ -70,7 +70,9 @@ def _single_group(text: str) -> bool:
 def parse_names(value: str | None) -> tuple[Author, ...]:
     if not value or not value.strip():
         return ()
-    return tuple(Author.parse(name) for name in split_name_list(value) if name.strip())
+    # pybtex splits on " and " only between single spaces; the Anthology writes "and\n      ".
+    flat = " ".join(value.split())
+    return tuple(Author.parse(name) for name in split_name_list(flat) if name.strip())
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,7 @@ _LATEX_SPECIALS = {
     "\u2014": "---",
 }
 _SPACES = re.compile(r"\s+")
+_DOTLESS_I = re.compile(r"\\([`'^\"~=.uvH])\\i(?![A-Za-z])")
 _LEADING_PUNCT = "([\"'“‘«"
 _TRAILING_PUNCT = ".,:;!?)]\"'’”»"
 
@@ -141,9 +142,46 @@ def escape_latex(text: str) -> str:
     """
     flat = _SPACES.sub(" ", text).strip()
     escaped = "".join(_LATEX_SPECIALS.get(ch, ch) for ch in flat)
-    encoded = to_latex_ascii(escaped)
+    encoded = "".join(ch if ch.isascii() else _accented(ch) for ch in to_latex_ascii(escaped))
+    # `{\'\i}` is classic BibTeX, but biber turns it into a dotless i plus a combining accent that
+    # pdflatex cannot typeset; `{\'i}` gives both engines a plain `í`.
+    encoded = _DOTLESS_I.sub(r"\\\1i", encoded)
     kept = "".join(ch for ch in encoded if ch.isascii() or unicodedata.category(ch)[0] in "LN")
     return _SPACES.sub(" ", kept).strip()
+
+
+# Combining marks -> LaTeX accent commands, for letters pylatexenc leaves alone (stacked accents,
+# dots below: Vietnamese `ễ`, `ị`), written as the Anthology writes them: `{\~{\^e}}`, `{\d{i}}`.
+_ACCENTS = {
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0304": "=",
+    "\u0306": "u",
+    "\u0307": ".",
+    "\u0308": '"',
+    "\u030a": "r",
+    "\u030b": "H",
+    "\u030c": "v",
+    "\u0323": "d",
+    "\u0327": "c",
+    "\u0328": "k",
+    "\u0331": "b",
+}
+
+
+def _accented(ch: str) -> str:
+    """One non-ASCII letter as nested accent commands, or itself when it is no accented Latin letter."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    base, marks = decomposed[0], list(decomposed[1:])
+    if not base.isascii() or not marks or any(m not in _ACCENTS for m in marks):
+        return ch
+    expr = base
+    for i, mark in enumerate(marks):
+        command = _ACCENTS[mark]
+        expr = f"\\{command}{expr}" if i == 0 and not command.isalpha() else f"\\{command}{{{expr}}}"
+    return "{" + expr + "}"
 
 
 def _needs_protection(segment: str) -> bool:
@@ -442,6 +480,8 @@ def entry_from_work(
     authors = list(people) if people is not None else [_person_of(work, n) for n in work.authors]
     arxiv_id = ids.parse_arxiv(work.arxiv_id) if work.arxiv_id else None
     doi = valid_doi(work.doi)
+    if doi and ids.parse_arxiv(doi):
+        doi = ids.arxiv_doi(ids.parse_arxiv(doi) or "")  # DataCite lower-cases it: 10.48550/arxiv.…
     if doi is None and entry_type == "misc" and arxiv_id:
         doi = ids.arxiv_doi(arxiv_id)  # not a guess: arXiv registers this DOI for every paper
     if title_latex is None:
