@@ -240,8 +240,8 @@ def test_duplicate_of_an_existing_entry_is_refused_without_a_request(
 def test_duplicate_found_by_title_after_fetching(project: Path, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/anthology/2025.acl-long.9999.bib").respond_with_data(
         '@inproceedings{x,\n  title = "{R}eflect{D}iffu: Reflect between Emotion-intent Contagion and '
-        'Mimicry for Empathetic Response Generation via a {RL}-Diffusion Framework",\n  author = "Yuan, Jiahao",\n'
-        '  year = "2025",\n}\n'
+        'Mimicry for Empathetic Response Generation via a {RL}-Diffusion Framework",\n'
+        '  author = "Yuan, Jiahao",\n  year = "2025",\n}\n'
     )
     before = (project / "references.bib").read_bytes()
     assert add(httpserver, "2025.acl-long.9999", "--category", CATEGORY) == 1
