@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -12,9 +13,17 @@ from werkzeug.wrappers import Request, Response
 
 from empathy_bib.enrich import arxiv, crossref, datacite, http
 from empathy_bib.errors import NetworkError
-from tests.test_fetch_fakes import FIXTURES, ArxivEntry, FakeServices, crossref_item, fake, session_for
+from tests.test_fetch_fakes import (
+    FIXTURES,
+    ArxivEntry,
+    FakeServices,
+    crossref_item,
+    fake,
+    fake_server,
+    session_for,
+)
 
-__all__ = ["fake"]  # the fixture, re-exported for pytest
+__all__ = ["fake", "fake_server"]  # the fixtures, re-exported for pytest
 
 
 def test_crossref_work_parses_the_real_shape(fake: FakeServices, tmp_path: Path) -> None:
@@ -45,7 +54,7 @@ def test_crossref_search_sends_query_bibliographic_and_user_mailto(
     )
     config = fake.config(tmp_path, mailto="maintainer@example.org")
     works = crossref.search(session_for(config), config, "Qwen2 Technical Report", rows=5)
-    assert [w.title for w in works][0] == "Qwen2.5 Technical Report"
+    assert works[0].title == "Qwen2.5 Technical Report"
     (request,) = fake.received
     assert request.query == {"query.bibliographic": "Qwen2 Technical Report", "rows": "5"}
     agent = request.headers["User-Agent"]
@@ -203,7 +212,7 @@ def test_rate_headers_space_the_requests(fake: FakeServices, tmp_path: Path) -> 
     for i in range(5):
         crossref.get_work(session, config, f"10.1/{i}")
     starts = [r.started for r in fake.received]
-    gaps = [b - a for a, b in zip(starts[1:], starts[2:])]  # the first answer teaches the rate
+    gaps = [b - a for a, b in itertools.pairwise(starts[1:])]  # the first answer teaches the rate
     assert min(gaps) >= 0.095
 
 

@@ -218,17 +218,26 @@ def _json(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body), status, content_type="application/json")
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeServices]:
+@pytest.fixture(scope="session")
+def fake_server() -> Iterator[HTTPServer]:
+    """One threaded server for the session (stopping one takes half a second)."""
     server = HTTPServer(host="127.0.0.1", threaded=True)
     server.start()
-    services = FakeServices(server)
-    server.expect_request(re.compile(".*")).respond_with_handler(services.handle)
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def fake(fake_server: HTTPServer) -> Iterator[FakeServices]:
+    """Fresh fake services (empty answers, no recorded requests) on the shared server."""
+    services = FakeServices(fake_server)
+    fake_server.clear()
+    fake_server.expect_request(re.compile(".*")).respond_with_handler(services.handle)
     try:
         yield services
     finally:
-        server.clear()
-        server.stop()
+        fake_server.clear()
         http.close_sessions()
 
 

@@ -227,11 +227,11 @@ def run_lookups(
             on_result(result)
 
     remote = [(i, lk) for i, lk in enumerate(lookups) if lk.makes_requests]
-    for i, lk in enumerate(lookups):
-        if not lk.makes_requests:
-            record(i, resolve(lk, services))
     executor = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="fetch-dois")
     try:
+        for i, lk in enumerate(lookups):
+            if not lk.makes_requests:
+                record(i, resolve(lk, services))
         pending: dict[Future[EntryResult], int] = {
             executor.submit(resolve, lk, services): i for i, lk in remote
         }
