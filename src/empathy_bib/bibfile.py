@@ -490,6 +490,8 @@ _NUMBER = re.compile(r"\d+")
 
 def split_concatenation(raw: str) -> list[str]:
     """Split a raw value on top-level `#` (BibTeX string concatenation)."""
+    if "#" not in raw:  # the common case, without a character-by-character scan
+        return [raw.strip()]
     parts: list[str] = []
     depth = 0
     in_quotes = False

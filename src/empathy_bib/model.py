@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person
@@ -72,7 +72,13 @@ def parse_names(value: str | None) -> tuple[Author, ...]:
         return ()
     # pybtex splits on " and " only between single spaces; the Anthology writes "and\n      ".
     flat = " ".join(value.split())
-    return tuple(Author.parse(name) for name in split_name_list(flat) if name.strip())
+    return tuple(_parse_author(name) for name in split_name_list(flat) if name.strip())
+
+
+@lru_cache(maxsize=65536)
+def _parse_author(raw: str) -> Author:
+    # Lists repeat their authors, and pybtex's name parser is the costly step of building a Paper.
+    return Author.parse(raw)
 
 
 @dataclass(frozen=True)

@@ -65,24 +65,33 @@ class Listing:
 # ---------------------------------------------------------------------- checks
 
 
-def find_problems(bib: BibFile, taxonomy: Taxonomy, path: str) -> list[Problem]:
+def find_problems(
+    bib: BibFile,
+    taxonomy: Taxonomy,
+    path: str,
+    papers: Sequence[Paper] | None = None,
+    *,
+    validate: bool = True,
+) -> list[Problem]:
     """Everything that stops a render: validate's errors, then what the renderers need."""
-    problems = _validate_errors(bib, taxonomy, path)
-    problems.extend(structural_problems(bib, taxonomy, path))
+    problems = _validate_errors(bib, taxonomy, path) if validate else []
+    problems.extend(structural_problems(bib, taxonomy, path, papers))
     unique: dict[tuple[int, str], Problem] = {}
     for p in problems:
         unique.setdefault((p.line, p.message), p)
     return sorted(unique.values(), key=lambda p: p.line)
 
 
-def structural_problems(bib: BibFile, taxonomy: Taxonomy, path: str) -> list[Problem]:
+def structural_problems(
+    bib: BibFile, taxonomy: Taxonomy, path: str, papers: Sequence[Paper] | None = None
+) -> list[Problem]:
     """The render's own refusals, kept even without validate: they guard file names and templates."""
     problems = [
         Problem(path, bib.line_of(b.start), f"block does not parse: {b.error or 'syntax error'}")
         for b in bib.failed_blocks
     ]
     takes_papers = set(taxonomy.paper_slugs)
-    for paper in iter_papers(bib):
+    for paper in iter_papers(bib) if papers is None else papers:
         where = f"entry '{paper.key}'"
         if not csljson.supported(paper.entry_type):
             problems.append(
@@ -124,8 +133,8 @@ def _validate_errors(bib: BibFile, taxonomy: Taxonomy, path: str) -> list[Proble
 # ---------------------------------------------------------------------- rendering
 
 
-def build_listing(bib: BibFile, taxonomy: Taxonomy) -> Listing:
-    papers = list(iter_papers(bib))
+def build_listing(bib: BibFile, taxonomy: Taxonomy, papers: Sequence[Paper] | None = None) -> Listing:
+    papers = list(iter_papers(bib)) if papers is None else list(papers)
     allowed = set(taxonomy.paper_slugs)
     by_category: dict[str, list[Paper]] = {slug: [] for slug in taxonomy.paper_slugs}
     for paper in papers:
@@ -163,13 +172,18 @@ def _read_style(styles: Path, name: str) -> Markup:
 
 
 def render_all(
-    bib: BibFile, taxonomy: Taxonomy, styles: Path, *, path: str = "references.bib"
+    bib: BibFile, taxonomy: Taxonomy, styles: Path, *, path: str = "references.bib", validate: bool = True
 ) -> dict[str, str]:
-    """Every output as `{relative path: text}`. Raises `RenderRefused` when the list has errors."""
-    problems = find_problems(bib, taxonomy, path)
+    """Every output as `{relative path: text}`. Raises `RenderRefused` when the list has errors.
+
+    `validate=False` skips validate's checks (not the render's own): tests use it to show that
+    escaping holds even for input validate would reject.
+    """
+    papers = list(iter_papers(bib))
+    problems = find_problems(bib, taxonomy, path, papers, validate=validate)
     if problems:
         raise RenderRefused(problems)
-    listing = build_listing(bib, taxonomy)
+    listing = build_listing(bib, taxonomy, papers)
     env = template_env(styles, listing.views)
     try:
         outputs = {

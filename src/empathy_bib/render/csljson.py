@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from pybtex.database import Person
@@ -71,9 +72,12 @@ def to_csl(paper: Paper) -> CslItem:
 
 
 def to_csl_json(papers: Iterable[Paper]) -> str:
-    """The whole list as a CSL-JSON file: stable key order, two-space indent, final newline."""
-    items = [to_csl(p) for p in papers]
-    return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """The whole list as a CSL-JSON file: one item a line (diffs stay readable), sorted keys.
+
+    Without `indent`, json uses its C encoder: several times faster on 10,000 entries.
+    """
+    lines = [json.dumps(to_csl(p), ensure_ascii=False, sort_keys=True) for p in papers]
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
 # ---------------------------------------------------------------------- text
@@ -150,9 +154,7 @@ def csl_name(author: Author) -> dict[str, str]:
     if author.literal:
         return {"literal": author.family}
     name: dict[str, str] = {}
-    person = Person(author.raw.strip())
-    particle = to_unicode(" ".join(person.prelast_names))
-    family = to_unicode(" ".join(person.last_names))
+    particle, family = _particle_and_family(author.raw.strip())
     if author.given:
         name["given"] = author.given
     if particle:
@@ -161,6 +163,13 @@ def csl_name(author: Author) -> dict[str, str]:
     if author.suffix:
         name["suffix"] = author.suffix
     return name
+
+
+@lru_cache(maxsize=65536)
+def _particle_and_family(raw: str) -> tuple[str, str]:
+    """The von part and the last name, split by pybtex on the raw LaTeX, each decoded."""
+    person = Person(raw)
+    return to_unicode(" ".join(person.prelast_names)), to_unicode(" ".join(person.last_names))
 
 
 def _add_date(item: CslItem, paper: Paper) -> None:

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""The whole render of N synthetic entries beside bibtexparser's parse and pandoc's conversion.
+
+    python bench/bench_render.py [N]      (default 10000)
+
+Measured in one run, each in its own process (start-up included, peak RSS of that process):
+- bibtexparser 2 `parse_file` of the file (the target: render within 2x of it);
+- pandoc `-f bibtex -t csljson` of the same file (the target: render at least 5x faster);
+- `empathy-bib render` (README, bib/<slug>.bib, CSL-JSON, page), with validate's checks as the
+  command runs them, and the render stage alone (`render_all(..., validate=False)`);
+- `empathy-bib render --check` on the real list (target: under 1 s).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import PYTHON, ROOT, measure, print_table, python_snippet
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    with tempfile.TemporaryDirectory() as tmp:
+        bib = Path(tmp) / "synthetic.bib"
+        out = Path(tmp) / "out"
+        subprocess.run([PYTHON, str(ROOT / "bench" / "gen.py"), str(n), str(bib)], check=True)
+        rows = [
+            measure(
+                "bibtexparser parse_file",
+                python_snippet(f"import bibtexparser; bibtexparser.parse_file({str(bib)!r})"),
+            ),
+            measure(
+                "empathy-bib render (with validate's checks)",
+                [PYTHON, "-m", "empathy_bib", "render", "--bib", str(bib), "--out", str(out)],
+            ),
+            measure(
+                "render stage alone (validate=False), write all",
+                python_snippet(
+                    "from pathlib import Path;"
+                    "from empathy_bib.bibfile import BibFile;"
+                    "from empathy_bib.taxonomy import load_taxonomy;"
+                    "from empathy_bib.render import render_all, write_outputs;"
+                    f"t = load_taxonomy({str(ROOT / 'styles/categories.toml')!r});"
+                    f"s = Path({str(ROOT / 'styles')!r});"
+                    f"o = render_all(BibFile.load({str(bib)!r}), t, s, validate=False);"
+                    f"write_outputs(o, Path({str(out)!r}) / 'alone')"
+                ),
+            ),
+        ]
+        pandoc = shutil.which("pandoc")
+        if pandoc:
+            rows.append(
+                measure(
+                    "pandoc -f bibtex -t csljson",
+                    [pandoc, "-f", "bibtex", "-t", "csljson", str(bib), "-o", "/dev/null"],
+                    repeat=1,
+                )
+            )
+        rows.append(
+            measure(
+                "empathy-bib render --check (real list)", [PYTHON, "-m", "empathy_bib", "render", "--check"]
+            )
+        )
+    print(f"{n} synthetic entries ({bib.name}); real list: {ROOT / 'references.bib'}")
+    print_table(rows)
+    base = rows[0].seconds
+    for row in rows[1:3]:
+        print(f"{row.label}: {row.seconds / base:.1f}x bibtexparser's parse (target <= 2x)")
+    if pandoc:
+        print(f"pandoc / render: {rows[3].seconds / rows[1].seconds:.1f}x (target >= 5x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
