@@ -1,0 +1,97 @@
+"""Stage 2, validate: every check on a loaded file, as located `Diagnostic`s.
+
+    check_bib(bib, taxonomy, path=...)   all checks on an already loaded BibFile
+    check_path(path, taxonomy)           read a file first; undecodable bytes become E109 findings
+
+Checks never write; `fix.py` applies the safe fixes separately. The registry of codes is in
+`diagnostics.CHECKS` (docs/checks.md is generated from it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ..bibfile import BOM, BibFile
+from ..errors import BibReadError
+from ..taxonomy import Taxonomy
+from . import fields, identity, listrules, syntax
+from .context import Context
+from .diagnostics import CHECKS, ERROR, WARNING, Check, Diagnostic
+
+__all__ = [
+    "CHECKS",
+    "ERROR",
+    "WARNING",
+    "Check",
+    "Diagnostic",
+    "check_bib",
+    "check_path",
+    "filter_codes",
+]
+
+_FAMILIES = (syntax.check, identity.check, fields.check, listrules.check)
+MAX_ENCODING_FINDINGS = 20
+
+
+def check_bib(
+    bib: BibFile, taxonomy: Taxonomy | None, *, path: str | os.PathLike[str] | None = None
+) -> list[Diagnostic]:
+    """All checks on `bib`, sorted by position. `path` names the file in the findings."""
+    shown = str(path if path is not None else bib.path if bib.path is not None else "<string>")
+    ctx = Context(bib, taxonomy, shown)
+    for family in _FAMILIES:
+        family(ctx)
+    return sorted(ctx.diagnostics, key=lambda d: d.sort_key)
+
+
+def check_path(path: str | os.PathLike[str], taxonomy: Taxonomy | None) -> list[Diagnostic]:
+    """Read and check a file. Raises `BibReadError` only when the file cannot be read at all."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise BibReadError("no such file", path=p) from None
+    except IsADirectoryError:
+        raise BibReadError("is a directory, not a .bib file", path=p) from None
+    except OSError as exc:
+        raise BibReadError(f"cannot read: {exc.strerror or exc}", path=p) from None
+    encoding = list(encoding_findings(data, str(path)))
+    # Undecodable bytes are reported, then replaced so that the rest of the file is still checked.
+    bib = BibFile.from_text(data.decode("utf-8", errors="replace"), path=p)
+    return sorted([*encoding, *check_bib(bib, taxonomy, path=str(path))], key=lambda d: d.sort_key)
+
+
+def encoding_findings(data: bytes, path: str) -> Iterable[Diagnostic]:
+    """One E109 per run of bytes that is not UTF-8, located by line, column and byte offset."""
+    check = CHECKS["E109"]
+    offset = 0
+    count = 0
+    while count < MAX_ENCODING_FINDINGS:
+        try:
+            data[offset:].decode("utf-8")
+            return
+        except UnicodeDecodeError as exc:
+            bad = offset + exc.start
+            line_start = data.rfind(b"\n", 0, bad) + 1
+            line = data.count(b"\n", 0, bad) + 1
+            prefix = data[line_start:bad].decode("utf-8", errors="replace")
+            column = len(prefix.removeprefix(BOM) if line_start == 0 else prefix) + 1
+            message = (
+                f"invalid UTF-8 at byte offset {bad} (byte 0x{data[bad]:02x}); re-save the file as UTF-8"
+            )
+            yield Diagnostic(path, line, column, check.severity, "E109", message, None, check.fix_hint)
+            offset = offset + exc.end
+            count += 1
+
+
+def filter_codes(
+    diagnostics: Iterable[Diagnostic], select: Sequence[str] = (), ignore: Sequence[str] = ()
+) -> list[Diagnostic]:
+    """Keep findings whose code starts with a selected prefix (all when none) and no ignored one."""
+    return [
+        d
+        for d in diagnostics
+        if (not select or d.code.startswith(tuple(select))) and not d.code.startswith(tuple(ignore))
+    ]

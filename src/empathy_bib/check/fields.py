@@ -1,0 +1,245 @@
+"""Field checks (E3xx/W3xx): required fields, year, month, pages, identifiers, URLs, titles.
+
+Each check reads the entry's located fields (for positions) and the `Paper` (for resolved
+values), so a finding points at the value it is about.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from urllib.parse import urlsplit
+
+from .. import bibscan, ids
+from ..bibfile import Block
+from ..bibscan import FieldSpan
+from ..model import MONTHS, Paper
+from .context import Context
+from .identity import parse_arxiv
+
+Spans = dict[str, FieldSpan]
+
+# Required fields per entry type; a tuple lists alternatives (BibTeX's name, biblatex's name).
+# The union of what BibTeX's standard styles and biblatex's data model demand, kept to fields
+# both agree a reader needs.
+REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "article": (("author",), ("title",), ("journal", "journaltitle"), ("year", "date")),
+    "book": (("author", "editor"), ("title",), ("publisher",), ("year", "date")),
+    "booklet": (("title",),),
+    "inbook": (("author", "editor"), ("title",), ("chapter", "pages", "booktitle"), ("year", "date")),
+    "incollection": (("author",), ("title",), ("booktitle",), ("year", "date")),
+    "inproceedings": (("author",), ("title",), ("booktitle",), ("year", "date")),
+    "conference": (("author",), ("title",), ("booktitle",), ("year", "date")),
+    "manual": (("title",),),
+    "mastersthesis": (("author",), ("title",), ("school", "institution"), ("year", "date")),
+    "phdthesis": (("author",), ("title",), ("school", "institution"), ("year", "date")),
+    "thesis": (("author",), ("title",), ("school", "institution"), ("year", "date")),
+    "misc": (("author", "editor"), ("title",), ("year", "date")),
+    "online": (("author", "editor"), ("title",), ("year", "date"), ("url", "doi", "eprint")),
+    "preprint": (("author",), ("title",), ("year", "date")),
+    "proceedings": (("title",), ("year", "date")),
+    "techreport": (("author",), ("title",), ("institution",), ("year", "date")),
+    "report": (("author",), ("title",), ("institution",), ("year", "date")),
+    "unpublished": (("author",), ("title",)),
+}
+# The entry types the renderer has a template for (render.csljson.CSL_TYPES; a test keeps the
+# two equal). Not imported from there: validate must not load the renderer's dependencies.
+SUPPORTED_TYPES = frozenset(REQUIRED)
+
+URL_FIELDS = ("url", "code", "pdf")
+# Most URLs: accepted by this pattern at once; the rest are judged by `ids.is_web_url`.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s\\{}]*)?")
+_PAGE_RANGE = re.compile(
+    r"(?<![-\w])(\w*\d)\s*(?:-|–|—|\\textendash\s*|\{\\textendash\}\s*)\s*(\w*\d)(?![-\w])"
+)
+_YEAR = re.compile(r"\d{4}")
+_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_TOP_GROUP = re.compile(bibscan._BRACED)
+_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
+
+
+def check(ctx: Context) -> None:
+    next_year = datetime.date.today().year + 1
+    for view in ctx.views:
+        entry, paper, spans = view.block, view.paper, view.spans
+        _check_type_and_required(ctx, entry, paper)
+        _check_year(ctx, spans, paper, next_year)
+        _check_month(ctx, spans, paper)
+        _check_pages(ctx, spans, paper)
+        _check_doi(ctx, spans, paper)
+        _check_arxiv(ctx, spans, paper)
+        _check_urls(ctx, spans, paper)
+        _check_title_case(ctx, spans, paper)
+        _check_empty(ctx, entry, paper)
+
+
+def _check_type_and_required(ctx: Context, entry: Block, paper: Paper) -> None:
+    entry_type = paper.entry_type
+    if entry_type not in SUPPORTED_TYPES:
+        ctx.report(
+            "E311", entry.start, f"entry type @{entry_type} is not supported by the renderer", paper.key
+        )
+        return
+    for alternatives in REQUIRED[entry_type]:
+        if not any(paper.get(name) for name in alternatives):
+            wanted = " or ".join(f"'{name}'" for name in alternatives)
+            ctx.report("E301", entry.start, f"@{entry_type} requires {wanted}", paper.key)
+
+
+def _check_year(ctx: Context, spans: Spans, paper: Paper, next_year: int) -> None:
+    f = spans.get("year")
+    value = paper.get("year")
+    if f is None or value is None:
+        return
+    year = value.strip()
+    if not _YEAR.fullmatch(year):
+        ctx.report("E302", f.value_start, f"year {year!r} is not four digits", paper.key)
+    elif int(year) > next_year:
+        ctx.report("E302", f.value_start, f"year {year} is in the future", paper.key)
+    elif int(year) < 1000:
+        ctx.report("E302", f.value_start, f"year {year} is not a plausible year", paper.key)
+
+
+def month_macro(value: str) -> str | None:
+    """The month macro (`jan` ... `dec`) a month value means, or None when it means none."""
+    text = value.strip().lower().rstrip(".")
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return MONTHS[int(text) - 1]
+    if len(text) >= 3 and text[:3] in MONTHS:
+        full = (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        )[MONTHS.index(text[:3])]
+        if full.startswith(text):
+            return text[:3]
+    return None
+
+
+def _check_month(ctx: Context, spans: Spans, paper: Paper) -> None:
+    f = spans.get("month")
+    if f is None:
+        return
+    raw = f.raw_value.strip()
+    if raw.lower() in MONTHS or (raw.isdigit() and 1 <= int(raw) <= 12):
+        return  # a month macro, or a number biber reads
+    value = paper.get("month") or ""
+    macro = month_macro(value)
+    hint = f"; write `month = {macro}`" if macro else ""
+    ctx.report("W303", f.value_start, f"month {raw} is not a month macro or number{hint}", paper.key)
+
+
+def fixed_pages(raw_value: str) -> str | None:
+    """The raw `pages` value with each range written `--`, or None when it needs no change."""
+    fixed = _PAGE_RANGE.sub(r"\1--\2", raw_value)
+    return fixed if fixed != raw_value else None
+
+
+def _check_pages(ctx: Context, spans: Spans, paper: Paper) -> None:
+    f = spans.get("pages")
+    if f is None or "--" in f.raw_value:
+        return
+    fixed = fixed_pages(f.raw_value)
+    if fixed is not None:
+        ctx.report("W304", f.value_start, f"page range {f.raw_value} should use '--': {fixed}", paper.key)
+
+
+def _check_doi(ctx: Context, spans: Spans, paper: Paper) -> None:
+    f = spans.get("doi")
+    value = paper.get("doi")
+    if f is None or value is None:
+        return
+    bare = ids.strip_doi(value)
+    if not ids.is_valid_doi(bare):
+        ctx.report("E305", f.value_start, f"'{value.strip()}' is not a DOI (expected 10.NNNN/...)", paper.key)
+    elif ids.doi_is_written_as_url(value):
+        ctx.report("W306", f.value_start, f"DOI written as a URL or with a prefix: write {bare}", paper.key)
+
+
+def _check_arxiv(ctx: Context, spans: Spans, paper: Paper) -> None:
+    f = spans.get("eprint")
+    prefix = (paper.get("archiveprefix") or paper.get("eprinttype") or "").strip().lower()
+    eprint = paper.get("eprint")
+    if f is not None and eprint and prefix == "arxiv" and parse_arxiv(eprint) is None:
+        ctx.report("E307", f.value_start, f"'{eprint.strip()}' is not an arXiv id", paper.key)
+
+
+def _check_urls(ctx: Context, spans: Spans, paper: Paper) -> None:
+    for name in URL_FIELDS:
+        f = spans.get(name)
+        value = paper.get(name)
+        if f is None or value is None:
+            continue
+        url = value.strip()
+        if not (_PLAIN_WEB_URL.fullmatch(url) or ids.is_web_url(url)):
+            ctx.report(
+                "E309", f.value_start, f"{name} '{_short(url)}' is not an absolute http(s) URL", paper.key
+            )
+            continue
+        _check_known_hosts(ctx, f, url, paper.key)
+
+
+def _check_known_hosts(ctx: Context, f: FieldSpan, url: str, key: str) -> None:
+    """arXiv and Anthology links must name a valid identifier: a typo there is a wrong paper."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.")
+    segments = [s for s in parts.path.split("/") if s]
+    if host in ("arxiv.org", "export.arxiv.org") and segments[:1] in (["abs"], ["pdf"]):
+        if ids.arxiv_from_url(url) is None:
+            ctx.report("E307", f.value_start, f"'{_short(url)}' does not name a valid arXiv id", key)
+    elif (
+        host == "aclanthology.org"
+        and len(segments) == 1
+        and any(c.isdigit() for c in segments[0])
+        and ids.anthology_from_url(url) is None
+    ):
+        ctx.report("E308", f.value_start, f"'{_short(url)}' does not name a valid Anthology id", key)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def unprotected_acronyms(raw_title: str) -> list[str]:
+    """Words of a title with a capital after the first letter that no braces protect.
+
+    Brace groups are removed first (protected words, and accents such as `{\\'e}`), then
+    LaTeX commands; what is left is the text a style may lower-case.
+    """
+    free = _LATEX_COMMAND.sub(" ", _TOP_GROUP.sub(" ", raw_title))
+    found: list[str] = []
+    for word in _WORD.findall(free):
+        if any(part[1:] != part[1:].lower() for part in word.split("-")) and word not in found:
+            found.append(word)
+    return found
+
+
+def _check_title_case(ctx: Context, spans: Spans, paper: Paper) -> None:
+    f = spans.get("title")
+    raw = paper.get("title")
+    if f is None or raw is None or not any(c.isupper() for c in raw[1:]):
+        return
+    words = unprotected_acronyms(raw)
+    if words:
+        braced = ", ".join("{" + word.rstrip(".") + "}" for word in words)
+        ctx.report(
+            "W310",
+            f.value_start,
+            f"title words lose their capitals in many styles: write {braced}",
+            paper.key,
+        )
+
+
+def _check_empty(ctx: Context, entry: Block, paper: Paper) -> None:
+    for f in entry.fields:
+        if len(f.raw_value) <= 2 and f.raw_value in ("{}", '""'):
+            ctx.report("W312", f.value_start, f"field '{f.name}' is empty", paper.key)

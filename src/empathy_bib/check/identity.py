@@ -1,0 +1,295 @@
+"""Identity checks (E2xx/W2xx) and consistency with the data (E5xx).
+
+Every entry's identifiers (DOI, arXiv id, Anthology id, from `doi`, `eprint` and `url`) are
+normalised through `ids`, so `https://doi.org/10.1/X` and `doi:10.1/x` are one DOI and
+`arXiv:2211.00255v2` and `https://arxiv.org/pdf/2211.00255` one arXiv id.
+
+Two entries sharing an identifier are either the same paper listed twice (their titles agree:
+a duplicate, E202-E204) or one of them carries the other's link (titles differ: E501, the
+seed list's "EmpHi linked to CARE's arXiv id"). Inside one entry, identifiers that disagree
+(`url` says one arXiv id, `eprint` another) are E502.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .. import ids
+from ..bibfile import Block
+from ..bibscan import FieldSpan
+from ..latex import normalize_title
+from ..model import Paper
+from .context import Context, EntryView
+
+_LATEX_SPECIAL = re.compile(r"[\\$~%&#_^]|--")
+_PUNCT = re.compile(r"[^\w\s]")
+_SPACES = re.compile(r"\s+")
+_KIND_NAMES = {"doi": "DOI", "arxiv": "arXiv id", "anthology": "Anthology id"}
+_DUPLICATE_CODES = {"doi": "E202", "arxiv": "E203", "anthology": "E204"}
+_ARXIV_DOI_PREFIX = "10.48550/arxiv."
+_ANTHOLOGY_DOI_PREFIX = "10.18653/v1/"
+# Titles this close (rapidfuzz ratio of normalised titles, 0-100) are one paper's.
+SAME_PAPER_RATIO = 80.0
+SIMILAR_TITLE_RATIO = 90.0
+_NEIGHBOURS = 3  # how many sorted neighbours each title is compared with
+_MIN_PREFIX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Ident:
+    kind: str  # "doi" | "arxiv" | "anthology"
+    value: str  # normalised
+    field: str  # where it was written
+    offset: int
+
+    def describe(self) -> str:
+        return f"{_KIND_NAMES[self.kind]} {self.value}"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One entry as the identity checks see it."""
+
+    index: int
+    entry: Block
+    paper: Paper
+    title: str  # normalised; "" when the entry has none
+    idents: tuple[Ident, ...]
+
+
+def check(ctx: Context) -> None:
+    items = [_item(i, view) for i, view in enumerate(ctx.views)]
+    _duplicate_keys(ctx)
+    for item in items:
+        _conflicts_inside(ctx, item)
+    reported = _shared_identifiers(ctx, items)
+    _same_titles(ctx, items, reported)
+    _similar_titles(ctx, items, reported)
+
+
+def title_key(raw: str) -> str:
+    """`latex.normalize_title`, with a fast path for ASCII titles whose only markup is braces."""
+    plain = raw.replace("{", "").replace("}", "")
+    if plain.isascii() and not _LATEX_SPECIAL.search(plain):
+        return _SPACES.sub(" ", _PUNCT.sub(" ", plain.lower().replace(".", " "))).strip()
+    return normalize_title(raw)
+
+
+def _item(index: int, view: EntryView) -> Item:
+    raw_title = view.paper.get("title")
+    title = title_key(raw_title) if raw_title else ""
+    return Item(index, view.block, view.paper, title, tuple(identifiers(view.spans, view.paper)))
+
+
+def identifiers(spans: dict[str, FieldSpan], paper: Paper) -> Iterator[Ident]:
+    """The paper identifiers an entry names, normalised, with the field that names each."""
+    doi_field = spans.get("doi")
+    doi = normalize_doi(paper.get("doi") or "")
+    if doi and doi_field is not None:
+        yield Ident("doi", doi, "doi", doi_field.value_start)
+        if doi.startswith(_ARXIV_DOI_PREFIX) and ids.parse_arxiv(doi[len(_ARXIV_DOI_PREFIX) :]):
+            yield Ident(
+                "arxiv", ids.parse_arxiv(doi[len(_ARXIV_DOI_PREFIX) :]) or "", "doi", doi_field.value_start
+            )
+        if doi.startswith(_ANTHOLOGY_DOI_PREFIX):
+            candidate = ids.parse_anthology(doi[len(_ANTHOLOGY_DOI_PREFIX) :])
+            if candidate:
+                yield Ident("anthology", candidate.lower(), "doi", doi_field.value_start)
+    eprint_field = spans.get("eprint")
+    prefix = (paper.get("archiveprefix") or paper.get("eprinttype") or "").strip().lower()
+    eprint = paper.get("eprint")
+    if eprint and eprint_field is not None and prefix in ("", "arxiv"):
+        arxiv = parse_arxiv(eprint)
+        if arxiv:
+            yield Ident("arxiv", arxiv.lower(), "eprint", eprint_field.value_start)
+    url_field = spans.get("url")
+    url = (paper.get("url") or "").strip()
+    if url and url_field is not None:
+        yield from _url_identifiers(url, url_field.value_start)
+
+
+def normalize_doi(value: str) -> str | None:
+    """`ids.normalize_doi`, skipping its prefix and escape handling for a bare DOI."""
+    bare = value.strip()
+    if ids.DOI_RE.match(bare):  # its character class already excludes what is_valid_doi bans
+        return bare.lower()
+    return ids.normalize_doi(value)
+
+
+def parse_arxiv(value: str) -> str | None:
+    """`ids.parse_arxiv`, skipping its URL and DOI forms for the common bare id."""
+    bare = value.strip()
+    if ids.is_valid_arxiv_id(bare):
+        return ids.strip_arxiv_version(bare)
+    return ids.parse_arxiv(value)
+
+
+def _url_identifiers(url: str, offset: int) -> Iterator[Ident]:
+    host = url[:40].lower()
+    if "arxiv.org" in host:
+        arxiv = ids.arxiv_from_url(url)
+        if arxiv:
+            yield Ident("arxiv", arxiv.lower(), "url", offset)
+    if "aclanthology.org" in host or "aclweb.org" in host:
+        anthology = ids.anthology_from_url(url)
+        if anthology:
+            yield Ident("anthology", anthology.lower(), "url", offset)
+    if "doi.org" in host and ids.classify_url(url) == "doi":
+        doi = ids.normalize_doi(url)
+        if doi:
+            yield Ident("doi", doi, "url", offset)
+
+
+# ---------------------------------------------------------------------- keys
+
+
+def _duplicate_keys(ctx: Context) -> None:
+    first: dict[str, Block] = {}
+    for entry in ctx.bib.entries:
+        if not entry.key:
+            continue
+        folded = entry.key.lower()
+        if folded in first:
+            other = first[folded]
+            ctx.report(
+                "E201",
+                entry.start,
+                f"duplicate key '{entry.key}': also used by the entry at {ctx.where(other.start)}"
+                + (f" (as '{other.key}'; BibTeX ignores case)" if other.key != entry.key else ""),
+                entry.key,
+            )
+        else:
+            first[folded] = entry
+
+
+# ---------------------------------------------------------------------- identifiers
+
+
+def _conflicts_inside(ctx: Context, item: Item) -> None:
+    for kind in _KIND_NAMES:
+        found = [i for i in item.idents if i.kind == kind]
+        distinct = {i.value for i in found}
+        if len(distinct) > 1:
+            first = found[0]
+            other = next(i for i in found if i.value != first.value)
+            ctx.report(
+                "E502",
+                other.offset,
+                f"{other.field} names {other.describe()} but {first.field} names {first.value}",
+                item.paper.key,
+            )
+
+
+def _shared_identifiers(ctx: Context, items: list[Item]) -> set[tuple[int, int]]:
+    """Report entries that share an identifier; returns the pairs reported."""
+    owner: dict[tuple[str, str], tuple[Item, Ident]] = {}
+    reported: set[tuple[int, int]] = set()
+    for item in items:
+        seen: set[tuple[str, str]] = set()
+        for ident in item.idents:
+            slot = (ident.kind, ident.value)
+            if slot in seen:
+                continue
+            seen.add(slot)
+            if slot not in owner:
+                owner[slot] = (item, ident)
+                continue
+            first, first_ident = owner[slot]
+            pair = (first.index, item.index)
+            if first.index == item.index or pair in reported:
+                continue
+            reported.add(pair)
+            _report_shared(ctx, first, first_ident, item, ident)
+    return reported
+
+
+def _report_shared(ctx: Context, first: Item, first_ident: Ident, item: Item, ident: Ident) -> None:
+    other = f"'{first.paper.key}' ({ctx.where(first.entry.start)})"
+    if same_paper(first.title, item.title):
+        ctx.report(
+            _DUPLICATE_CODES[ident.kind],
+            item.entry.start,
+            f"same {ident.describe()} as {other}: the paper is listed twice",
+            item.paper.key,
+        )
+        return
+    ctx.report(
+        "E501",
+        ident.offset,
+        f"{ident.field} names {ident.describe()}, which {other} also names ({first_ident.field}) for a "
+        f"paper with another title: the link belongs to one paper only",
+        item.paper.key,
+    )
+
+
+def same_paper(title_a: str, title_b: str) -> bool:
+    """Normalised titles that belong to one paper: equal, one cut short, or a few typos apart."""
+    if not title_a or not title_b:
+        return True  # nothing says they differ
+    return (
+        title_a == title_b
+        or _is_truncation(title_a, title_b)
+        or bool(fuzz.ratio(title_a, title_b, score_cutoff=SAME_PAPER_RATIO))
+    )
+
+
+def _is_truncation(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and len(short.split()) >= _MIN_PREFIX_WORDS
+
+
+# ---------------------------------------------------------------------- titles
+
+
+def _same_titles(ctx: Context, items: list[Item], reported: set[tuple[int, int]]) -> None:
+    first: dict[str, Item] = {}
+    for item in items:
+        if not item.title:
+            continue
+        if item.title in first:
+            other = first[item.title]
+            pair = (other.index, item.index)
+            if pair not in reported:
+                reported.add(pair)
+                ctx.report(
+                    "E205",
+                    item.entry.start,
+                    f"same title as '{other.paper.key}' ({ctx.where(other.entry.start)}): "
+                    "the paper is listed twice",
+                    item.paper.key,
+                )
+        else:
+            first[item.title] = item
+
+
+def _similar_titles(ctx: Context, items: list[Item], reported: set[tuple[int, int]]) -> None:
+    """Near-identical titles, found among sorted neighbours (forwards and reversed) in O(n log n).
+
+    Sorting puts a truncated title next to its full form and titles differing late next to each
+    other; sorting the reversed strings does the same for titles differing early.
+    """
+    titled = [item for item in items if item.title]
+    candidates: set[tuple[int, int]] = set()
+    for order in (sorted(titled, key=lambda i: i.title), sorted(titled, key=lambda i: i.title[::-1])):
+        for distance in range(1, _NEIGHBOURS + 1):
+            for one, other in zip(order, order[distance:], strict=False):
+                pair = (one.index, other.index)
+                candidates.add(pair if pair[0] < pair[1] else (other.index, one.index))
+    for a_index, b_index in sorted(candidates):
+        if (a_index, b_index) in reported:
+            continue
+        a, b = items[a_index], items[b_index]
+        if a.title == b.title:
+            continue
+        if _is_truncation(a.title, b.title) or fuzz.ratio(a.title, b.title, score_cutoff=SIMILAR_TITLE_RATIO):
+            reported.add((a_index, b_index))
+            ctx.report(
+                "W206",
+                b.entry.start,
+                f"title nearly identical to '{a.paper.key}' ({ctx.where(a.entry.start)}): listed twice?",
+                b.paper.key,
+            )
