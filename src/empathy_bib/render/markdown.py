@@ -42,19 +42,25 @@ def safe_url(url: str | None) -> str | None:
     return quote(url.strip(), safe="/:?#[]@!$&'*+,;=%~-._")
 
 
+_JOIN_CONTROLS = "\u200c\u200d"
+
+
 def github_anchor(heading: str) -> str:
-    """The fragment GitHub gives a heading: lower-case, spaces to `-`, other non-word marks dropped.
+    """The fragment GitHub gives a heading: lower-case, drop what is not a word character, `-`
+    or space, then spaces to `-` (GitHub's `[^\\p{Word}\\- ]` rule).
 
     Emoji (symbols) are dropped and leave their neighbouring space, hence the leading `-` of
-    `#-papers`; emoji variation selectors (U+FE0E/U+FE0F) are dropped with them.
+    `#-papers`. A word character is a letter, mark, digit, connector or join control, so an
+    emoji's variation selector U+FE0F (a mark) stays: `⚖️ Ethics` gives `#️-ethics`, as the
+    seed's working link had it.
     """
     out = []
     for ch in heading.strip().lower():
-        if ch in " -_":
-            out.append("-" if ch == " " else ch)
-        elif ch in "\ufe0e\ufe0f" or ch == "\u200d":
-            continue
-        elif unicodedata.category(ch)[0] in "LMN":
+        if ch == " ":
+            out.append("-")
+        elif ch == "-" or ch in _JOIN_CONTROLS or unicodedata.category(ch)[0] in "LMN" or ch == "_":
+            out.append(ch)
+        elif unicodedata.category(ch) == "Pc":
             out.append(ch)
     return "".join(out)
 
