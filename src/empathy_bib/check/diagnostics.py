@@ -120,7 +120,6 @@ CHECKS: dict[str, Check] = _checks(
         "A field value that is not a braced or quoted string, a number, a macro, or a `#` concatenation.",
         "Put the value in braces.",
     ),
-    Check("E111", "unreadable-file", ERROR, "The file cannot be read.", "Check the path and permissions."),
     # ------------------------------------------------------------------ identity
     Check(
         "E201",

@@ -1,15 +1,102 @@
-"""`empathy-bib validate`: not built yet."""
+"""`empathy-bib validate [BIB...] [--format F] [--strict] [--select CODES] [--ignore CODES] [--fix]`.
+
+Exit 0 when no errors (warnings too with --strict), 1 when errors were found, 2 for a usage
+error or a file that cannot be read. Plain `validate` never writes; `--fix` applies only the
+safe repairs (see docs/checks.md) and reports each.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..config import find_project
+from ..errors import UsageError
+from ..taxonomy import Taxonomy, load_taxonomy
+
+if TYPE_CHECKING:
+    from ..check import Diagnostic
+
+FORMATS = ("text", "json", "sarif", "github")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "bib",
+        nargs="*",
+        metavar="BIB",
+        help="the .bib file(s) to check (default: the project's references.bib)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: github when GITHUB_ACTIONS=true, else text)",
+    )
+    parser.add_argument("--strict", action="store_true", help="warnings count as errors for the exit code")
+    parser.add_argument(
+        "--select", default="", metavar="CODES", help="only these codes or prefixes (E2,W310)"
+    )
+    parser.add_argument("--ignore", default="", metavar="CODES", help="skip these codes or prefixes")
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes (DOI as URL, page dashes, month names) in place",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    print("empathy-bib validate: not built yet", file=sys.stderr)
-    return 2
+    from ..check import check_path, filter_codes, report
+
+    select, ignore = _codes(args.select, "--select"), _codes(args.ignore, "--ignore")
+    project = find_project()
+    paths = [Path(p) for p in args.bib] or [project.bib]
+    taxonomy = _taxonomy(project.taxonomy)
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    diagnostics: list[Diagnostic] = []
+    for path in paths:
+        if args.fix:
+            _fix(path, select, ignore)
+        diagnostics.extend(filter_codes(check_path(path, taxonomy), select, ignore))
+    sys.stdout.write(report.render(diagnostics, fmt, color=_use_color(), files=len(paths)))
+    failing = {"error", "warning"} if args.strict else {"error"}
+    return 1 if any(d.severity in failing for d in diagnostics) else 0
+
+
+def _codes(value: str, option: str) -> tuple[str, ...]:
+    from ..check import CHECKS
+
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    for code in codes:
+        if not any(known.startswith(code) for known in CHECKS):
+            raise UsageError(f"{option}: no check code starts with '{code}' (see docs/checks.md)")
+    return codes
+
+
+def _taxonomy(path: Path) -> Taxonomy | None:
+    """The project's taxonomy; without one (a foreign file), the category checks are skipped."""
+
+    return load_taxonomy(path) if path.is_file() else None
+
+
+def _fix(path: Path, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    from ..bibfile import BibFile
+    from ..check.fix import FIXABLE, apply_fixes, plan_fixes
+
+    codes = tuple(c for c in FIXABLE if (not select or c.startswith(select)) and not c.startswith(ignore))
+    bib = BibFile.load(path)
+    fixes = plan_fixes(bib, codes)
+    apply_fixes(bib, fixes)
+    for fx in fixes:
+        print(fx.describe(str(path)), file=sys.stderr)
+
+
+def _use_color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"

@@ -1,0 +1,93 @@
+"""`validate --fix`: the few repairs that cannot change what an entry means, as surgical edits.
+
+Only the value's characters change (its delimiters are kept), through `BibFile.apply`, which
+refuses a file that did not parse completely, then an atomic save. Each repair is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import ids
+from ..bibfile import BibFile, Block, Splice
+from ..bibscan import FieldSpan
+from .context import resolve_fast
+from .fields import fixed_pages, month_macro
+from .syntax import is_plain_value
+
+FIXABLE = ("W303", "W304", "W306")
+
+
+@dataclass(frozen=True)
+class Fix:
+    code: str
+    key: str
+    field: str
+    line: int
+    column: int
+    old: str  # the raw value before
+    new: str  # the raw value after
+    splice: Splice
+
+    def describe(self, path: str) -> str:
+        where = f"{path}:{self.line}:{self.column}"
+        return f"{where}: fixed {self.code} {self.field}: {self.old} -> {self.new} [{self.key}]"
+
+
+def plan_fixes(bib: BibFile, codes: tuple[str, ...] = FIXABLE) -> list[Fix]:
+    """The safe repairs for `bib`, for the given codes, in file order."""
+    macros = bib.macros
+    fixes: list[Fix] = []
+    for entry in bib.entries:
+        seen: set[str] = set()
+        for f in entry.fields:
+            if f.key in seen or not is_plain_value(f.raw_value, macros):
+                continue  # duplicated or malformed: a person must decide
+            seen.add(f.key)
+            new = _repair(f, resolve_fast(f.raw_value, macros), codes)
+            if new is not None:
+                fixes.append(_fix(bib, entry, f, *new))
+    return fixes
+
+
+def _repair(f: FieldSpan, value: str, codes: tuple[str, ...]) -> tuple[str, str] | None:
+    """(code, new raw value) for a field that has a safe repair."""
+    raw = f.raw_value
+    if f.key == "doi" and "W306" in codes and ids.doi_is_written_as_url(value):
+        bare = ids.strip_doi(value)
+        if ids.is_valid_doi(bare):
+            return "W306", _keep_delimiters(raw, bare)
+    if f.key == "pages" and "W304" in codes and "--" not in raw:
+        fixed = fixed_pages(raw)
+        if fixed is not None:
+            return "W304", fixed
+    if f.key == "month" and "W303" in codes:
+        macro = month_macro(value)
+        plain = raw.lower() in _MONTHS or raw.isdigit()
+        if macro is not None and not plain:
+            return "W303", macro
+    return None
+
+
+_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+
+def _keep_delimiters(raw: str, value: str) -> str:
+    if raw[:1] == '"':
+        return f'"{value}"'
+    return "{" + value + "}"
+
+
+def _fix(bib: BibFile, entry: Block, f: FieldSpan, code: str, new: str) -> Fix:
+    line, column = bib.line_col(f.value_start)
+    return Fix(
+        code, entry.key or "", f.name, line, column, f.raw_value, new, Splice(f.value_start, f.value_end, new)
+    )
+
+
+def apply_fixes(bib: BibFile, fixes: list[Fix]) -> None:
+    """Apply all fixes at once and save atomically (refused when the file is incomplete)."""
+    if not fixes:
+        return
+    bib.apply([fx.splice for fx in fixes])
+    bib.save()
