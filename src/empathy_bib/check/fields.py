@@ -130,9 +130,9 @@ def _check_month(ctx: Context, spans: Spans, paper: Paper) -> None:
     if f is None:
         return
     raw = f.raw_value.strip()
-    if raw.lower() in MONTHS or (raw.isdigit() and 1 <= int(raw) <= 12):
+    value = (paper.get("month") or "").strip()
+    if raw.lower() in MONTHS or (value.isdigit() and 1 <= int(value) <= 12):
         return  # a month macro, or a number biber reads
-    value = paper.get("month") or ""
     macro = month_macro(value)
     hint = f"; write `month = {macro}`" if macro else ""
     ctx.report("W303", f.value_start, f"month {raw} is not a month macro or number{hint}", paper.key)

@@ -63,7 +63,7 @@ def _repair(f: FieldSpan, value: str, codes: tuple[str, ...]) -> tuple[str, str]
             return "W304", fixed
     if f.key == "month" and "W303" in codes:
         macro = month_macro(value)
-        plain = raw.lower() in _MONTHS or raw.isdigit()
+        plain = raw.lower() in _MONTHS or value.strip().isdigit()
         if macro is not None and not plain:
             return "W303", macro
     return None
