@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .. import ids
 from ..bibfile import BibFile, Block, Splice
 from ..bibscan import FieldSpan
+from ..errors import BibParseError
 from .context import resolve_fast
 from .fields import fixed_pages, month_macro
 from .syntax import is_plain_value
@@ -87,6 +88,12 @@ def _fix(bib: BibFile, entry: Block, f: FieldSpan, code: str, new: str) -> Fix:
 
 def apply_fixes(bib: BibFile, fixes: list[Fix]) -> None:
     """Apply all fixes at once and save atomically (refused when the file is incomplete)."""
+    if not bib.is_complete:
+        raise BibParseError(
+            "the file did not parse completely; refusing to rewrite it (validate without --fix shows where)",
+            path=bib.path,
+            line=bib.line_of(bib.failed_blocks[0].start),
+        )
     if not fixes:
         return
     bib.apply([fx.splice for fx in fixes])
