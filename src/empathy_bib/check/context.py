@@ -21,6 +21,24 @@ from .diagnostics import CHECKS, Diagnostic
 ONE_GROUP = re.compile(f"(?:{bibscan._BRACED})|(?:{bibscan._QUOTED})")
 
 
+# The fields whose values some check reads. Only these are resolved: a real file's abstracts
+# and notes would otherwise double its size in memory for nothing.
+READ_FIELDS = frozenset(
+    {
+        *("title", "author", "editor", "year", "date", "month", "journal", "journaltitle", "booktitle"),
+        *("publisher", "school", "institution", "chapter", "pages", "doi", "eprint", "archiveprefix"),
+        *("eprinttype", "url", "code", "pdf", "keywords"),
+    }
+)
+# Field names lower-cased once per spelling, not once per field.
+_LOWER: dict[str, str] = {}
+
+
+def _lower(name: str) -> str:
+    lowered = _LOWER[name] = name.lower()
+    return lowered
+
+
 @dataclass(frozen=True)
 class EntryView:
     """An entry with its fields by lower-case name (the first of duplicates, as BibTeX keeps)."""
@@ -50,10 +68,11 @@ class Context:
         spans: dict[str, FieldSpan] = {}
         values: dict[str, str] = {}
         for f in entry.fields:
-            name = f.name.lower()
+            name = _LOWER.get(f.name) or _lower(f.name)
             if name not in spans:
                 spans[name] = f
-                values[name] = resolve_fast(f.raw_value, self.macros)
+                if name in READ_FIELDS:
+                    values[name] = resolve_fast(f.raw_value, self.macros)
         paper = Paper(
             key=entry.key or "",
             entry_type=entry.entry_type or "",

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""validate on N synthetic entries beside `bibtool -d` and bibtexparser's plain parse; the real list.
+
+    python bench/bench_validate.py [N]      (default 10000)
+
+Each tool runs in its own process (start-up included, peak MB is that process's), best of 3.
+Then, in-process, where validate's time goes (load vs. each check family).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import PYTHON, ROOT, Measurement, measure, print_table, python_snippet  # noqa: E402
+
+
+def tool_rows(bib: Path) -> list[Measurement]:
+    rows = [
+        measure("empathy-bib validate", [PYTHON, "-m", "empathy_bib", "validate", "--format", "json", str(bib)]),
+        measure(
+            "bibtexparser 2 parse_string",
+            python_snippet(f"import bibtexparser; bibtexparser.parse_string(open({str(bib)!r}).read())"),
+        ),
+    ]
+    if shutil.which("bibtool"):
+        rows.append(measure("bibtool -d", ["bibtool", "-d", "-q", "-o", "/dev/null", str(bib)]))
+    return rows
+
+
+def breakdown(bib: Path) -> list[tuple[str, float]]:
+    """Seconds per stage, measured in this process (imports already warm)."""
+    from empathy_bib.bibfile import BibFile
+    from empathy_bib.check import fields, identity, listrules, syntax
+    from empathy_bib.check.context import Context
+
+    stages: list[tuple[str, float]] = []
+    start = time.perf_counter()
+    loaded = BibFile.load(bib)
+    stages.append(("load (bib layer split)", time.perf_counter() - start))
+    ctx = Context(loaded, None, str(bib))
+    start = time.perf_counter()
+    _ = ctx.views
+    stages.append(("resolve values, build papers", time.perf_counter() - start))
+    for family in (syntax, identity, fields, listrules):
+        start = time.perf_counter()
+        family.check(ctx)
+        stages.append((family.__name__.rsplit(".", 1)[1], time.perf_counter() - start))
+    return stages
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    with tempfile.TemporaryDirectory() as tmp:
+        bib = Path(tmp) / "synthetic.bib"
+        subprocess.run([PYTHON, str(ROOT / "bench" / "gen.py"), str(n), str(bib)], check=True)
+        print(f"{n} synthetic entries ({bib.stat().st_size / 1e6:.1f} MB)")
+        print_table(tool_rows(bib))
+        print("\nwhere validate's time goes (in-process):")
+        for label, seconds in breakdown(bib):
+            print(f"  {label:<30} {seconds:6.3f} s")
+    real = ROOT / "references.bib"
+    print(f"\nthe real list ({real.name}, start-up included):")
+    print_table([measure("empathy-bib validate", [PYTHON, "-m", "empathy_bib", "validate", str(real)], repeat=5)])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
