@@ -110,7 +110,8 @@ def test_bad_arxiv_id_in_eprint_and_url() -> None:
 
 def test_bad_anthology_id() -> None:
     assert codes(article(url="https://aclanthology.org/2020.emnlp-main/")) == ["E308"]
-    assert codes(article(url="https://aclanthology.org/2020.emnlp-main.721/")) == []
+    good = article(journal="Proceedings of ACL 2024", url="https://aclanthology.org/2024.acl-long.417/")
+    assert codes(good) == []
 
 
 @pytest.mark.parametrize(

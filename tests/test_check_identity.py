@@ -108,9 +108,9 @@ def test_published_doi_and_arxiv_eprint_do_not_conflict() -> None:
     text = entry(
         "a",
         "One Paper",
-        doi="10.18653/v1/2025.naacl-long.611",
-        url="https://aclanthology.org/2025.naacl-long.611/",
-        eprint="2503.01030",
+        doi="10.18653/v1/2024.acl-long.417",
+        url="https://aclanthology.org/2024.acl-long.417/",
+        eprint="2406.01030",
         archiveprefix="arXiv",
     )
     assert codes(text) == []

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..bibfile import BOM, BibFile
 from ..errors import BibReadError
 from ..taxonomy import Taxonomy
-from . import fields, identity, listrules, syntax
+from . import consistency, fields, identity, listrules, syntax
 from .context import Context
 from .diagnostics import CHECKS, ERROR, WARNING, Check, Diagnostic
 
@@ -31,7 +31,7 @@ __all__ = [
     "filter_codes",
 ]
 
-_FAMILIES = (syntax.check, identity.check, fields.check, listrules.check)
+_FAMILIES = (syntax.check, identity.check, fields.check, listrules.check, consistency.check)
 MAX_ENCODING_FINDINGS = 20
 
 

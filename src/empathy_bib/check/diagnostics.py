@@ -315,6 +315,28 @@ CHECKS: dict[str, Check] = _checks(
         "The identifiers inside one entry disagree (e.g. the `url` names one arXiv id and `eprint` another).",
         "Keep the identifiers of this paper only.",
     ),
+    Check(
+        "E503",
+        "anthology-year-mismatch",
+        ERROR,
+        "The `year` differs from the year the ACL Anthology id names (`2021.findings-acl.130`: 2021).",
+        "Use the year of the volume the Anthology id names, or fix the id.",
+    ),
+    Check(
+        "E504",
+        "anthology-venue-mismatch",
+        ERROR,
+        "The `booktitle`/`journal` does not name the venue the Anthology id names (a Findings paper "
+        "labelled as main conference, or the reverse; EMNLP labelled ACL, ...).",
+        "Copy the venue from the paper's Anthology page.",
+    ),
+    Check(
+        "W505",
+        "preprint-year-mismatch",
+        WARNING,
+        "An arXiv-only entry whose `year` differs from the year in its arXiv id.",
+        "Use the year the arXiv id names (the submission year), or file the published version.",
+    ),
 )
 
 
