@@ -18,12 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, ROOT, Measurement, measure, print_table, python_snippet  # noqa: E402
+from common import PYTHON, ROOT, Measurement, measure, print_table, python_snippet
 
 
 def tool_rows(bib: Path) -> list[Measurement]:
     rows = [
-        measure("empathy-bib validate", [PYTHON, "-m", "empathy_bib", "validate", "--format", "json", str(bib)]),
+        measure(
+            "empathy-bib validate", [PYTHON, "-m", "empathy_bib", "validate", "--format", "json", str(bib)]
+        ),
         measure(
             "bibtexparser 2 parse_string",
             python_snippet(f"import bibtexparser; bibtexparser.parse_string(open({str(bib)!r}).read())"),
@@ -67,7 +69,9 @@ def main() -> int:
             print(f"  {label:<30} {seconds:6.3f} s")
     real = ROOT / "references.bib"
     print(f"\nthe real list ({real.name}, start-up included):")
-    print_table([measure("empathy-bib validate", [PYTHON, "-m", "empathy_bib", "validate", str(real)], repeat=5)])
+    print_table(
+        [measure("empathy-bib validate", [PYTHON, "-m", "empathy_bib", "validate", str(real)], repeat=5)]
+    )
     return 0
 
 

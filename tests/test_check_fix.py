@@ -41,7 +41,8 @@ def test_fixes_are_planned_reported_and_applied(tmp_path: Path) -> None:
         ("W303", "month", 6),
     ]
     assert fixes[0].describe("refs.bib") == (
-        "refs.bib:4:9: fixed W306 doi: {https://doi.org/10.1145/3411764.3445099} -> {10.1145/3411764.3445099} [a2024x]"
+        "refs.bib:4:9: fixed W306 doi: {https://doi.org/10.1145/3411764.3445099} -> "
+        "{10.1145/3411764.3445099} [a2024x]"
     )
     apply_fixes(bib, fixes)
     assert path.read_text(encoding="utf-8") == AFTER

@@ -1,4 +1,4 @@
-"""Bad input: the whole shared corpus and generated garbage never crash validate, and every error is located."""
+"""Bad input: the shared corpus and generated garbage never crash validate; every error is located."""
 
 from __future__ import annotations
 

@@ -73,7 +73,7 @@ def test_junk_between_entries_is_a_warning_but_comments_are_fine() -> None:
 
 
 def test_undefined_macro_and_defined_one() -> None:
-    text = '@string{acl = "ACL"}\n@misc{a, title={T}, author={A}, year={2024}, publisher = acl, journal = jacm}\n'
+    text = '@string{acl = "ACL"}\n@misc{a, title={T}, author={A}, year={2024}, publisher=acl, journal=jacm}\n'
     diags = run(text)
     assert [d.message.split("'")[1] for d in diags if d.code == "E107"] == ["jacm"]
 

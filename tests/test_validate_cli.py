@@ -134,6 +134,8 @@ def test_real_process_no_traceback_on_garbage(tmp_path: Path) -> None:
         env=env,
         check=False,
     )
-    assert proc.returncode == 1, proc.stderr
+    assert proc.returncode == 2, proc.stderr  # not UTF-8: a file that cannot be read
     assert "Traceback" not in proc.stderr + proc.stdout
-    assert "E109" in proc.stdout
+    assert f"{path}:1: invalid UTF-8 at byte offset 6" in proc.stderr
+    assert f"{path}:1:7: error E109 " in proc.stdout  # located, and the rest still checked
+    assert " E10" in proc.stdout.replace("E109", "")

@@ -27,7 +27,8 @@ empathy-bib validate [BIB...] [--format text|json|sarif|github] [--strict]
 ```
 
 Exit codes: 0 no errors (warnings allowed unless `--strict`), 1 errors found, 2 usage error or a file
-that cannot be read. `--select`/`--ignore` take comma-separated codes or prefixes (`E2`, `W`).
+that cannot be read (missing, a directory, or not UTF-8; E109 still locates the bad bytes).
+`--select`/`--ignore` take comma-separated codes or prefixes (`E2`, `W`).
 `--fix` repairs only the checks marked *fixable*, through surgical edits, and reports each repair.
 Codes are stable: never renumbered, never reused.
 """

@@ -1,8 +1,9 @@
 """`empathy-bib validate [BIB...] [--format F] [--strict] [--select CODES] [--ignore CODES] [--fix]`.
 
 Exit 0 when no errors (warnings too with --strict), 1 when errors were found, 2 for a usage
-error or a file that cannot be read. Plain `validate` never writes; `--fix` applies only the
-safe repairs (see docs/checks.md) and reports each.
+error or a file that cannot be read (missing, a directory, not UTF-8: its bad bytes are still
+reported as located E109 findings, and the rest of the file is checked). Plain `validate`
+never writes; `--fix` applies only the safe repairs (see docs/checks.md) and reports each.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ def run(args: argparse.Namespace) -> int:
             _fix(path, select, ignore)
         diagnostics.extend(filter_codes(check_path(path, taxonomy), select, ignore))
     sys.stdout.write(report.render(diagnostics, fmt, color=_use_color(), files=len(paths)))
+    undecodable = [d for d in diagnostics if d.code == "E109"]
+    if undecodable:  # a file that is not UTF-8 cannot be read as BibTeX text: exit 2, as documented
+        first = undecodable[0]
+        print(f"empathy-bib validate: {first.path}:{first.line}: {first.message}", file=sys.stderr)
+        return 2
     failing = {"error", "warning"} if args.strict else {"error"}
     return 1 if any(d.severity in failing for d in diagnostics) else 0
 
