@@ -47,6 +47,9 @@ class RetryPolicy:
     total: int = 5
     backoff_factor: float = 0.5
     backoff_max: float = 30.0
+    # Retry-After is honoured up to this many seconds: a server asking for an hour must not hang
+    # the run; past the cap the lookup is retried sooner and, if still refused, reported failed.
+    retry_after_max: int = 120
 
 
 DEFAULT_RETRY = RetryPolicy()
@@ -140,6 +143,7 @@ def make_retry(policy: RetryPolicy) -> Retry:
         status_forcelist=RETRY_STATUSES,
         allowed_methods=frozenset({"GET", "HEAD"}),
         respect_retry_after_header=True,
+        retry_after_max=policy.retry_after_max,
         raise_on_status=False,  # the last answer comes back; the clients turn it into NetworkError
     )
 
