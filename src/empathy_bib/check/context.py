@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from .. import bibscan
 from ..bibfile import BibFile, Block, resolve_value
@@ -39,8 +40,7 @@ def _lower(name: str) -> str:
     return lowered
 
 
-@dataclass(frozen=True)
-class EntryView:
+class EntryView(NamedTuple):
     """An entry with its fields by lower-case name (the first of duplicates, as BibTeX keeps)."""
 
     block: Block

@@ -52,14 +52,18 @@ _PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s\\{}]*
 _PAGE_RANGE = re.compile(
     r"(?<![-\w])(\w*\d)\s*(?:-|–|—|\\textendash\s*|\{\\textendash\}\s*)\s*(\w*\d)(?![-\w])"
 )
+_EMPTY_VALUE = re.compile(r"=\s*(?:\{\}|\"\")")
 _YEAR = re.compile(r"\d{4}")
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _TOP_GROUP = re.compile(bibscan._BRACED)
+_INNER_CAPITAL = re.compile(r"[A-Za-z0-9'][A-Z]")
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
 
 
 def check(ctx: Context) -> None:
     next_year = datetime.date.today().year + 1
+    # Empty values are rare: one search of the whole text decides whether to look for them.
+    look_for_empty = bool(_EMPTY_VALUE.search(ctx.bib.text))
     for view in ctx.views:
         entry, paper, spans = view.block, view.paper, view.spans
         _check_type_and_required(ctx, entry, paper)
@@ -70,7 +74,8 @@ def check(ctx: Context) -> None:
         _check_arxiv(ctx, spans, paper)
         _check_urls(ctx, spans, paper)
         _check_title_case(ctx, spans, paper)
-        _check_empty(ctx, entry, paper)
+        if look_for_empty:
+            _check_empty(ctx, entry, paper)
 
 
 def _check_type_and_required(ctx: Context, entry: Block, paper: Paper) -> None:
@@ -218,6 +223,8 @@ def unprotected_acronyms(raw_title: str) -> list[str]:
     LaTeX commands; what is left is the text a style may lower-case.
     """
     free = _LATEX_COMMAND.sub(" ", _TOP_GROUP.sub(" ", raw_title))
+    if not _INNER_CAPITAL.search(free):
+        return []  # the common case, decided by one search
     found: list[str] = []
     for word in _WORD.findall(free):
         if any(part[1:] != part[1:].lower() for part in word.split("-")) and word not in found:
@@ -228,7 +235,7 @@ def unprotected_acronyms(raw_title: str) -> list[str]:
 def _check_title_case(ctx: Context, spans: Spans, paper: Paper) -> None:
     f = spans.get("title")
     raw = paper.get("title")
-    if f is None or raw is None or not any(c.isupper() for c in raw[1:]):
+    if f is None or raw is None:
         return
     words = unprotected_acronyms(raw)
     if words:

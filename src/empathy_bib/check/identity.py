@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -48,8 +48,7 @@ _NEIGHBOURS = 3  # how many sorted neighbours each title is compared with
 _MIN_PREFIX_WORDS = 4
 
 
-@dataclass(frozen=True)
-class Ident:
+class Ident(NamedTuple):  # a NamedTuple: tens of thousands are made, and it is cheap
     kind: str  # "doi" | "arxiv" | "anthology"
     value: str  # normalised
     field: str  # where it was written
@@ -59,11 +58,10 @@ class Ident:
         return f"{_KIND_NAMES[self.kind]} {self.value}"
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One entry as the identity checks see it."""
 
-    index: int
+    position: int  # in file order
     entry: Block
     paper: Paper
     title: str  # normalised; "" when the entry has none
@@ -74,7 +72,8 @@ def check(ctx: Context) -> None:
     items = [_item(i, view) for i, view in enumerate(ctx.views)]
     _duplicate_keys(ctx)
     for item in items:
-        _conflicts_inside(ctx, item)
+        if len(item.idents) > 1:
+            _conflicts_inside(ctx, item)
     reported = _shared_identifiers(ctx, items)
     _same_titles(ctx, items, reported)
     _similar_titles(ctx, items, reported)
@@ -224,8 +223,8 @@ def _shared_identifiers(ctx: Context, items: list[Item]) -> set[tuple[int, int]]
                 owner[slot] = (item, ident)
                 continue
             first, first_ident = owner[slot]
-            pair = (first.index, item.index)
-            if first.index == item.index or pair in reported:
+            pair = (first.position, item.position)
+            if first.position == item.position or pair in reported:
                 continue
             reported.add(pair)
             _report_shared(ctx, first, first_ident, item, ident)
@@ -277,7 +276,7 @@ def _same_titles(ctx: Context, items: list[Item], reported: set[tuple[int, int]]
             continue
         if item.title in first:
             other = first[item.title]
-            pair = (other.index, item.index)
+            pair = (other.position, item.position)
             if pair not in reported:
                 reported.add(pair)
                 ctx.report(
@@ -303,9 +302,9 @@ def _similar_titles(ctx: Context, items: list[Item], reported: set[tuple[int, in
     for order in (forwards, backwards):
         for distance in range(1, _NEIGHBOURS + 1):
             for one, other in zip(order, order[distance:], strict=False):
-                a, b = (one, other) if one.index < other.index else (other, one)
-                if (a.index, b.index) not in reported and _nearly_same(a.title, b.title):
-                    reported.add((a.index, b.index))
+                a, b = (one, other) if one.position < other.position else (other, one)
+                if (a.position, b.position) not in reported and _nearly_same(a.title, b.title):
+                    reported.add((a.position, b.position))
                     ctx.report(
                         "W206",
                         b.entry.start,

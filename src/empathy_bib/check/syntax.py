@@ -34,13 +34,14 @@ class Finding:
 
 
 def check(ctx: Context) -> None:
+    distinct = {id(view.block): len(view.spans) for view in ctx.views}
     previous_failed = False
     for block in ctx.bib.blocks:
         if block.kind is BlockKind.FAILED:
             finding = locate_failure(ctx.bib.text, block)
             ctx.report(finding.code, finding.offset, finding.message)
         elif block.kind is BlockKind.ENTRY:
-            _check_entry(ctx, block)
+            _check_entry(ctx, block, distinct[id(block)])
         elif block.kind is BlockKind.TEXT and not previous_failed:
             _check_text(ctx, block)
         previous_failed = block.kind is BlockKind.FAILED
@@ -49,25 +50,29 @@ def check(ctx: Context) -> None:
 # ---------------------------------------------------------------------- parsed entries
 
 
-def _check_entry(ctx: Context, entry: Block) -> None:
+def _check_entry(ctx: Context, entry: Block, distinct_fields: int) -> None:
     if not (entry.key or "").strip():
         ctx.report("E105", entry.start, f"@{entry.entry_type} entry has no citation key")
+    if distinct_fields != len(entry.fields):
+        _duplicate_fields(ctx, entry)
+    macros = ctx.macros
+    for f in entry.fields:
+        if is_plain_value(f.raw_value, macros):
+            continue
+        for finding in value_problems(f.raw_value, f.value_start, macros):
+            message = finding.message.replace("{field}", f"'{f.name}'")
+            ctx.report(finding.code, finding.offset, message, entry.key)
+
+
+def _duplicate_fields(ctx: Context, entry: Block) -> None:
     seen: dict[str, int] = {}
     for f in entry.fields:
         if f.key in seen:
-            ctx.report(
-                "E108",
-                f.name_start,
-                f"field '{f.name}' appears twice (first at {ctx.where(seen[f.key])}); BibTeX keeps only one",
-                entry.key,
-            )
+            first = ctx.where(seen[f.key])
+            message = f"field '{f.name}' appears twice (first at {first}); BibTeX keeps only one"
+            ctx.report("E108", f.name_start, message, entry.key)
         else:
             seen[f.key] = f.name_start
-        if is_plain_value(f.raw_value, ctx.macros):
-            continue
-        for finding in value_problems(f.raw_value, f.value_start, ctx.macros):
-            message = finding.message.replace("{field}", f"'{f.name}'")
-            ctx.report(finding.code, finding.offset, message, entry.key)
 
 
 def _check_text(ctx: Context, block: Block) -> None:
