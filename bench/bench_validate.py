@@ -39,7 +39,7 @@ def tool_rows(bib: Path) -> list[Measurement]:
 def breakdown(bib: Path) -> list[tuple[str, float]]:
     """Seconds per stage, measured in this process (imports already warm)."""
     from empathy_bib.bibfile import BibFile
-    from empathy_bib.check import fields, identity, listrules, syntax
+    from empathy_bib.check import consistency, fields, identity, listrules, syntax
     from empathy_bib.check.context import Context
 
     stages: list[tuple[str, float]] = []
@@ -50,7 +50,7 @@ def breakdown(bib: Path) -> list[tuple[str, float]]:
     start = time.perf_counter()
     _ = ctx.views
     stages.append(("resolve values, build papers", time.perf_counter() - start))
-    for family in (syntax, identity, fields, listrules):
+    for family in (syntax, identity, fields, listrules, consistency):
         start = time.perf_counter()
         family.check(ctx)
         stages.append((family.__name__.rsplit(".", 1)[1], time.perf_counter() - start))

@@ -52,6 +52,10 @@ def test_default_file_clean_exit_0(project: Path, root: Path, capsys: pytest.Cap
     shutil.copy(root / "references.bib", project / "references.bib")
     assert main(["validate"]) == 0
     assert capsys.readouterr().out == "1 file checked: no problems found\n"
+    (project / "references.bib").write_text(BROKEN, encoding="utf-8")
+    (project / "sub").mkdir()
+    assert main(["validate"]) == 1
+    assert capsys.readouterr().out.startswith("references.bib:1:1: error E301 ")  # relative: as CI needs
 
 
 def test_errors_exit_1_and_the_file_is_not_written(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

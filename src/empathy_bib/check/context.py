@@ -77,7 +77,7 @@ class Context:
             key=entry.key or "",
             entry_type=entry.entry_type or "",
             fields=values,
-            line=self.bib.line_of(entry.start),
+            line=0,  # not read by any check; findings are located through `report`
             raw=entry.raw,
         )
         return EntryView(entry, paper, spans)

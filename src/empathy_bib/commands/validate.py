@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
     select, ignore = _codes(args.select, "--select"), _codes(args.ignore, "--ignore")
     project = find_project()
-    paths = [Path(p) for p in args.bib] or [project.bib]
+    paths = [Path(p) for p in args.bib] or [_relative(project.bib)]
     taxonomy = _taxonomy(project.taxonomy)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     diagnostics: list[Diagnostic] = []
@@ -70,6 +70,18 @@ def run(args: argparse.Namespace) -> int:
         return 2
     failing = {"error", "warning"} if args.strict else {"error"}
     return 1 if any(d.severity in failing for d in diagnostics) else 0
+
+
+def _relative(path: Path) -> Path:
+    """The default file as a path relative to the current directory when it is below it.
+
+    Findings then name `references.bib`, as GitHub annotations and SARIF need (paths relative
+    to the repository), rather than an absolute path.
+    """
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def _codes(value: str, option: str) -> tuple[str, ...]:
