@@ -7,15 +7,15 @@ decoded to Unicode through `latex.to_unicode`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person
 
 from . import ids
-from .bibfile import BibFile, Block
+from .bibfile import BibFile, Block, resolve_value
 from .latex import Span, protected_spans, to_unicode
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -37,10 +37,10 @@ class Author:
         stripped = raw.strip()
         if stripped.startswith("{") and stripped.endswith("}") and _single_group(stripped):
             return cls(raw=raw, given="", family=to_unicode(stripped), suffix="", literal=True)
-        person = Person(stripped)
-        given = " ".join(person.first_names + person.middle_names)
-        family = " ".join(person.prelast_names + person.last_names)
-        suffix = " ".join(person.lineage_names)
+        parts = split_name(stripped)
+        given = " ".join(parts.first)
+        family = " ".join(parts.von + parts.last)
+        suffix = " ".join(parts.jr)
         return cls(
             raw=raw,
             given=to_unicode(given),
@@ -67,12 +67,126 @@ def _single_group(text: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class NameParts:
+    """One name split as BibTeX (and pybtex) splits it, on the raw LaTeX, words not yet decoded."""
+
+    first: tuple[str, ...]  # first and middle names
+    von: tuple[str, ...]  # "van der"
+    last: tuple[str, ...]
+    jr: tuple[str, ...]  # "III", "Jr."
+
+
+# Characters that make pybtex's scanner do more than split on blanks and commas.
+_NAME_SPECIAL = re.compile(r"[{}\\~]")
+
+
+@lru_cache(maxsize=65536)
+def split_name(raw: str) -> NameParts:
+    """pybtex's split of one name; `Family, Given` and `Family, Jr, Given` without braces,
+    backslashes or ties take an exact fast path (pybtex's parser is the costly step of a Paper)."""
+    stripped = raw.strip()
+    fast = _split_comma_name(stripped)
+    if fast is not None:
+        return fast
+    person = Person(stripped)
+    return NameParts(
+        first=tuple(person.first_names + person.middle_names),
+        von=tuple(person.prelast_names),
+        last=tuple(person.last_names),
+        jr=tuple(person.lineage_names),
+    )
+
+
+def _split_comma_name(name: str) -> NameParts | None:
+    """pybtex's rules for the comma forms, restricted to text its scanner sees char by char."""
+    if _NAME_SPECIAL.search(name):
+        return None
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) == 2:
+        family, jr, given = parts[0], "", parts[1]
+    elif len(parts) == 3:
+        family, jr, given = parts
+    else:
+        return None
+    words = family.split()
+    # The last word is always a last name; before it, the von part runs up to the last von word.
+    split_at = 0
+    for i in range(len(words) - 2, -1, -1):
+        if _is_von_word(words[i]):
+            split_at = i + 1
+            break
+    return NameParts(
+        tuple(given.split()), tuple(words[:split_at]), tuple(words[split_at:]), tuple(jr.split())
+    )
+
+
+def _is_von_word(word: str) -> bool:
+    """pybtex's `is_von_name` for a word without braces or backslashes: its first letter is lower-case."""
+    if word[0].isupper():
+        return False
+    if word[0].islower():
+        return True
+    for ch in word:
+        if ch.isalpha():
+            return ch.islower()
+    return False
+
+
+_AND = re.compile(" [Aa][Nn][Dd] ")
+_BRACE = re.compile("[{}]")
+
+
 def parse_names(value: str | None) -> tuple[Author, ...]:
     if not value or not value.strip():
         return ()
     # pybtex splits on " and " only between single spaces; the Anthology writes "and\n      ".
     flat = " ".join(value.split())
-    return tuple(_parse_author(name) for name in split_name_list(flat) if name.strip())
+    return tuple(_parse_author(name) for name in split_name_list_fast(flat) if name.strip())
+
+
+def split_name_list_fast(text: str) -> list[str]:
+    """pybtex's `split_name_list` (" and " outside brace groups, then strip), without its scanner.
+
+    The brace groups are masked, so the separator can only match at depth 0; a group ends where
+    pybtex's `_find_closing_brace` ends it (at its closing brace, or after the last brace when it
+    is never closed, or at the end when no brace follows).
+    """
+    masked = text
+    if "{" in text:
+        pieces = []
+        last = 0
+        for start, end in _brace_groups(text):
+            pieces.append(text[last:start])
+            pieces.append("\0" * (end - start))
+            last = end
+        pieces.append(text[last:])
+        masked = "".join(pieces)
+    names = []
+    last = 0
+    for m in _AND.finditer(masked):
+        names.append(text[last : m.start()].strip())
+        last = m.end()
+    names.append(text[last:].strip())
+    return names
+
+
+def _brace_groups(text: str) -> Iterator[tuple[int, int]]:
+    braces = [(m.start(), m.group()) for m in _BRACE.finditer(text)]
+    i = 0
+    while i < len(braces):
+        start, brace = braces[i]
+        i += 1
+        if brace == "}":  # a stray closing brace at depth 0 is text
+            continue
+        if i == len(braces):  # nothing closes it: the group runs to the end
+            yield start, len(text)
+            return
+        level = 1
+        while i < len(braces) and level >= 1:
+            level += 1 if braces[i][1] == "{" else -1
+            i += 1
+        yield start, braces[i - 1][0] + 1
 
 
 @lru_cache(maxsize=65536)
@@ -125,7 +239,7 @@ class Paper:
     def editors(self) -> tuple[Author, ...]:
         return parse_names(self.get("editor"))
 
-    @property
+    @cached_property
     def venue(self) -> str | None:
         """Where it appeared: the journal or proceedings, else the publisher or archive."""
         for name in ("journal", "journaltitle", "booktitle", "howpublished", "school", "institution"):
@@ -181,7 +295,7 @@ class Paper:
         url = self.get("url")
         return ids.anthology_from_url(url) if url else None
 
-    @property
+    @cached_property
     def categories(self) -> tuple[str, ...]:
         value = self.get("keywords") or ""
         return tuple(k.strip() for k in value.split(",") if k.strip())
@@ -190,7 +304,7 @@ class Paper:
     @cached_property
     def links(self) -> Links:
         url = self.get("url")
-        landing = url if url and ids.is_web_url(url) else None
+        landing = url if url and _is_web_url(url) else None
         pdf = None
         if self.anthology_id:
             pdf = f"https://aclanthology.org/{self.anthology_id}.pdf"
@@ -205,18 +319,28 @@ class Paper:
         return Links(
             landing=landing,
             pdf=pdf,
-            code=code if code and ids.is_web_url(code) else None,
+            code=code if code and _is_web_url(code) else None,
             doi=f"https://doi.org/{self.doi}" if self.doi else None,
             arxiv=arxiv,
         )
+
+
+# A URL this matches is one `ids.is_web_url` accepts (http(s), a host, no blank), checked without
+# urlsplit; anything else is left to `ids.is_web_url`.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][!-~]*)?")
+
+
+def _is_web_url(url: str) -> bool:
+    return bool(_PLAIN_WEB_URL.fullmatch(url)) or ids.is_web_url(url)
 
 
 def paper_from_entry(bib: BibFile, entry: Block, macros: dict[str, str] | None = None) -> Paper:
     macros = bib.macros if macros is None else macros
     values: dict[str, str] = {}
     for f in entry.fields:
-        if f.key not in values:  # BibTeX keeps the first of duplicated fields
-            values[f.key] = bib.value(entry, f.name, macros) or ""
+        key = f.name.lower()
+        if key not in values:  # BibTeX keeps the first of duplicated fields
+            values[key] = _field_value(f.raw_value, macros)
     return Paper(
         key=entry.key or "",
         entry_type=entry.entry_type or "",
@@ -224,6 +348,13 @@ def paper_from_entry(bib: BibFile, entry: Block, macros: dict[str, str] | None =
         line=bib.line_of(entry.start),
         raw=entry.raw,
     )
+
+
+def _field_value(raw: str, macros: dict[str, str]) -> str:
+    """`BibFile.value` of a field's raw value; a braced value without `#` is most of them."""
+    if len(raw) >= 2 and raw[0] == "{" and raw[-1] == "}" and "#" not in raw:
+        return raw[1:-1]
+    return resolve_value(raw, macros).text
 
 
 def iter_papers(bib: BibFile) -> Iterator[Paper]:

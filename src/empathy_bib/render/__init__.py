@@ -22,7 +22,7 @@ from ..errors import EmpathyBibError
 from ..model import Paper, iter_papers
 from ..taxonomy import Taxonomy
 from . import catbib, csljson, readme, site
-from .view import PaperView
+from .view import PaperView, paper_views
 
 README = "README.md"
 BIB_DIR = "bib"
@@ -141,7 +141,7 @@ def build_listing(bib: BibFile, taxonomy: Taxonomy, papers: Sequence[Paper] | No
         for slug in dict.fromkeys(paper.categories):  # a slug written twice counts once
             if slug in allowed:
                 by_category[slug].append(paper)
-    views = readme.paper_views(papers, taxonomy)
+    views = paper_views(papers, taxonomy)
     return Listing(papers, taxonomy, by_category, views)
 
 

@@ -18,11 +18,17 @@ from .. import ids
 # only at a line start, which inline text never is (values are single lines after decoding).
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 _BLANKS = re.compile(r"\s+")
-_HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+# http(s), an ASCII host, then only characters `quote` below keeps: such a URL is a valid link
+# target exactly as written (what `ids.is_web_url` plus `quote` would return), checked in one match.
+_URL_SAFE = "/:?#[]@!$&'*+,;=%~-._"
+_PLAIN_WEB_URL = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][A-Za-z0-9/:?#\[\]@!$&'*+,;=%~._-]*)?"
+)
 
 
 def escape_html(text: str) -> str:
-    return "".join(_HTML_ENTITIES.get(c, c) for c in text)
+    """`&<>"` as entities (`&` first, so no entity is escaped twice)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def escape_md(text: str) -> str:
@@ -37,9 +43,13 @@ def safe_url(url: str | None) -> str | None:
     Characters that could close the target or the attribute (`()<>"` and blanks) are
     percent-encoded; everything else is kept so the link stays readable.
     """
-    if not url or not ids.is_web_url(url):
+    if not url:
         return None
-    return quote(url.strip(), safe="/:?#[]@!$&'*+,;=%~-._")
+    if _PLAIN_WEB_URL.fullmatch(url):  # a web URL with nothing to encode: returned as is
+        return url
+    if not ids.is_web_url(url):
+        return None
+    return quote(url.strip(), safe=_URL_SAFE)
 
 
 _JOIN_CONTROLS = "\u200c\u200d"
@@ -58,11 +68,15 @@ def github_anchor(heading: str) -> str:
     for ch in heading.strip().lower():
         if ch == " ":
             out.append("-")
-        elif ch == "-" or ch in _JOIN_CONTROLS or unicodedata.category(ch)[0] in "LMN" or ch == "_":
-            out.append(ch)
-        elif unicodedata.category(ch) == "Pc":
+        elif ch == "-" or _is_word_char(ch):
             out.append(ch)
     return "".join(out)
+
+
+def _is_word_char(ch: str) -> bool:
+    """A letter, mark, digit, connector punctuation (`_` and its kin) or join control."""
+    category = unicodedata.category(ch)
+    return category[0] in "LMN" or category == "Pc" or ch in _JOIN_CONTROLS
 
 
 def unique_anchors(headings: list[str]) -> list[str]:
@@ -79,5 +93,7 @@ def unique_anchors(headings: list[str]) -> list[str]:
 
 def code_fence(text: str) -> str:
     """A backtick fence longer than any run of backticks inside `text`, so it cannot be closed early."""
+    if "```" not in text:  # the common case: no run of three, the shortest fence is enough
+        return "```"
     longest = max((len(m.group(0)) for m in re.finditer(r"`+", text)), default=0)
     return "`" * max(3, longest + 1)

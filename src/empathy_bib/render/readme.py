@@ -15,7 +15,7 @@ from ..model import Paper
 from ..taxonomy import Category, Taxonomy
 from .chart import build_chart
 from .markdown import code_fence, escape_md, unique_anchors
-from .view import PaperView, paper_view
+from .view import PaperView
 
 TEMPLATE = "README.md.j2"
 # Headings the template writes around the generated sections, in document order; the anchors
@@ -25,13 +25,24 @@ HEADINGS_AFTER = ("🤝 Contributing", "🛠️ Maintaining this list", "🙌 Ci
 
 
 @dataclass(frozen=True)
+class MarkdownPaper:
+    """A paper's README pieces, escaped once (a paper in two sections is shown twice)."""
+
+    view: PaperView  # the plain text, not escaped: the template must not print it as is
+    title: str  # bold title text, escaped, ending in a full stop
+    byline: str  # "*Authors.* Venue, Year. [[abs](url)] ...", escaped, links checked
+    fence: str  # a backtick fence the BibTeX cannot close
+    bibtex: str  # the entry, indented to sit inside the list item
+
+
+@dataclass(frozen=True)
 class SectionView:
     category: Category
     heading: str
     anchor: str
     depth: int  # Markdown heading level: groups ##, sections ###, subsections ####
     bib_file: str | None  # "bib/<slug>.bib" for categories that take papers
-    papers: tuple[PaperView, ...]
+    papers: tuple[MarkdownPaper, ...]
 
 
 def render_readme(
@@ -42,6 +53,7 @@ def render_readme(
     total: int,
 ) -> str:
     categories = list(taxonomy)
+    markdown: dict[str, MarkdownPaper] = {}
     headings = [*HEADINGS_BEFORE, *(c.heading for c in categories), *HEADINGS_AFTER]
     anchor_list = unique_anchors(headings)
     anchors = dict(zip(headings, anchor_list, strict=True))
@@ -52,7 +64,7 @@ def render_readme(
             anchor=anchor_list[len(HEADINGS_BEFORE) + i],
             depth=c.level + 1,
             bib_file=f"bib/{c.slug}.bib" if c.takes_papers else None,
-            papers=tuple(views[p.key] for p in by_category.get(c.slug, ())),
+            papers=tuple(_markdown(views[p.key], markdown) for p in by_category.get(c.slug, ())),
         )
         for i, c in enumerate(categories)
     ]
@@ -65,6 +77,23 @@ def render_readme(
         total_places=sum(len(s.papers) for s in sections),
     )
     return _tidy(text)
+
+
+def _markdown(view: PaperView, done: dict[str, MarkdownPaper]) -> MarkdownPaper:
+    cached = done.get(view.key)
+    if cached is None:
+        cached = done[view.key] = markdown_paper(view)
+    return cached
+
+
+def markdown_paper(view: PaperView) -> MarkdownPaper:
+    return MarkdownPaper(
+        view=view,
+        title=_sentence_end(escape_md(view.title)),
+        byline=byline(view),
+        fence=code_fence(view.bibtex),
+        bibtex=_indent_block(view.bibtex, "   "),
+    )
 
 
 def register_filters(env: jinja2.Environment) -> None:
@@ -99,7 +128,3 @@ def _tidy(text: str) -> str:
     """`\\n` endings, no trailing blanks on lines, exactly one final newline."""
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     return "\n".join(lines).strip("\n") + "\n"
-
-
-def paper_views(papers: Sequence[Paper], taxonomy: Taxonomy) -> dict[str, PaperView]:
-    return {p.key: paper_view(p, taxonomy) for p in papers}

@@ -6,6 +6,7 @@ escaped yet, and nothing here is trusted.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..model import Paper
@@ -36,9 +37,25 @@ class PaperView:
 
 
 def paper_view(paper: Paper, taxonomy: Taxonomy) -> PaperView:
+    return _view(paper, _reading_order(taxonomy))
+
+
+def paper_views(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[str, PaperView]:
+    order = _reading_order(taxonomy)
+    return {p.key: _view(p, order) for p in papers}
+
+
+def _reading_order(taxonomy: Taxonomy) -> Callable[[str], int]:
+    """`taxonomy.order` as one dictionary lookup (it walks the tree on every call)."""
+    positions = {c.slug: i for i, c in reversed(list(enumerate(taxonomy)))}  # the first wins
+    unknown = len(taxonomy.by_slug)
+    return lambda slug: positions.get(slug, unknown)
+
+
+def _view(paper: Paper, order: Callable[[str], int]) -> PaperView:
     names = [a.display for a in paper.authors]
     shown = names if len(names) <= AUTHOR_LIMIT else [*names[:AUTHORS_SHOWN], "et al."]
-    slugs = sorted(set(paper.categories), key=taxonomy.order)
+    slugs = sorted(set(paper.categories), key=order)
     return PaperView(
         key=paper.key,
         title=paper.title,
