@@ -7,26 +7,34 @@ Whatever goes wrong, the user sees one line and a documented exit code, never a 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from . import __version__
-from .commands import add, cite, fetch_dois, render, validate
 from .errors import EmpathyBibError
 
-COMMANDS: dict[str, tuple[ModuleType, str]] = {
-    "validate": (validate, "check references.bib: syntax, duplicates, fields, list rules"),
-    "fetch-dois": (fetch_dois, "fill missing DOIs from Crossref, DataCite and arXiv"),
-    "render": (render, "regenerate README.md, bib/<category>.bib, CSL-JSON and the HTML page"),
-    "add": (add, "add a paper from an arXiv id, a DOI or an ACL Anthology URL"),
-    "cite": (cite, "print formatted references (APA, IEEE, ACL, ...) for citation keys"),
+# Command name -> (module under empathy_bib.commands, one-line summary). Only the module of the
+# command being run is imported: `validate` must not pay for requests, citeproc or rich tables.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("validate", "check references.bib: syntax, duplicates, fields, list rules"),
+    "fetch-dois": ("fetch_dois", "fill missing DOIs from Crossref, DataCite and arXiv"),
+    "render": ("render", "regenerate README.md, bib/<category>.bib, CSL-JSON and the HTML page"),
+    "add": ("add", "add a paper from an arXiv id, a DOI or an ACL Anthology URL"),
+    "cite": ("cite", "print formatted references (APA, IEEE, ACL, ...) for citation keys"),
 }
+
+
+def command_module(name: str) -> ModuleType:
+    return importlib.import_module(f"empathy_bib.commands.{COMMANDS[name][0]}")
+
 
 EXIT_INTERNAL = 3
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the `selected` command's options are configured (and its module imported)."""
     parser = argparse.ArgumentParser(
         prog="empathy-bib",
         description=(
@@ -41,19 +49,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module, summary) in COMMANDS.items():
-        command_parser = sub.add_parser(
-            name, help=summary, description=summary[0].upper() + summary[1:] + "."
-        )
-        module.configure(command_parser)
-        command_parser.set_defaults(_run=module.run)
+    for name, (_, summary) in COMMANDS.items():
+        description = summary[0].upper() + summary[1:] + "."
+        command_parser = sub.add_parser(name, help=summary, description=description)
+        if name == selected:
+            module = command_module(name)
+            module.configure(command_parser)
+            command_parser.set_defaults(_run=module.run)
     return parser
 
 
+def selected_command(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line: the first argument that is not an option."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    args_list = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(selected_command(args_list))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     if not getattr(args, "_run", None):
