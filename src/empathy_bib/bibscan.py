@@ -77,6 +77,9 @@ _QUOTED = '"(?:' + _plain('"{') + r'|\{"(?=\})|\{)*"'
 # or closing brace.
 _VALUE = re.compile("(?:" + _plain('{}",') + "|" + _BRACED + "|" + _QUOTED + ")*")
 _NAME = re.compile("(?:" + _plain('{}",=') + ")*")
+# The usual field, `name = value,` with a one-word name, in one match: a fast path through the
+# general loop below, which handles whatever this does not match (names with blanks or escapes).
+_FIELD = re.compile(r'\s*(?P<name>[^\s{}",=\\@]+)\s*=\s*(?P<value>' + _VALUE.pattern + r")(?P<mark>[,}])")
 _CLOSING = re.compile("(?:" + _plain("{}") + "|" + _BRACED + r")*\}")
 _BLANKS = re.compile(r"\s*")
 
@@ -146,6 +149,19 @@ def _scan_entry(text: str, m: re.Match[str], body_start: int) -> ScannedBlock | 
     fields: list[FieldSpan] = []
     pos = key_end + 1
     while True:
+        quick = _FIELD.match(text, pos)
+        if quick is not None:
+            value = quick.group("value").rstrip()
+            value_start = quick.start("value")
+            fields.append(
+                FieldSpan(
+                    quick.group("name"), *quick.span("name"), value_start, value_start + len(value), value
+                )
+            )
+            if quick.group("mark") == "}":
+                return _entry(text, m, key, tuple(fields), quick.end())
+            pos = quick.end()
+            continue
         name_end = _NAME.match(text, pos).end()  # type: ignore[union-attr]
         if name_end >= len(text):
             return None
