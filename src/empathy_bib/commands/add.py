@@ -10,9 +10,8 @@ no known form, a paper the services do not know, a list that does not parse).
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -182,29 +181,15 @@ def _finish(bib: BibFile, texts: Sequence[str], dry_run: bool) -> int:
 # ---------------------------------------------------------------------- validation
 
 
-def _check_function() -> Callable[..., list[Any]] | None:
-    """validate's `check_bib`, when the check package provides it."""
-    try:
-        module = importlib.import_module("empathy_bib.check")
-    except ImportError:
-        return None
-    check_bib = getattr(module, "check_bib", None)
-    return check_bib if callable(check_bib) else None
-
-
 def _report_checks(bib: BibFile, taxonomy: Taxonomy, keys: Sequence[str]) -> None:
     """Run validate on the result; findings on the new entries are printed, errors refuse the write."""
-    check_bib = _check_function()
-    if check_bib is None:
-        return
+    from ..check import ERROR, check_bib  # imported here: `add --help` stays fast
+
     wanted = set(keys)
-    findings = [d for d in check_bib(bib, taxonomy, path=bib.path) if getattr(d, "key", None) in wanted]
+    findings = [d for d in check_bib(bib, taxonomy, path=bib.path) if d.key in wanted]
     for d in findings:
-        print(
-            f"{d.path}:{d.line}:{d.column}: {d.severity}: {d.message} [{d.code}]",
-            file=sys.stderr,
-        )
-    if any(str(getattr(d, "severity", "")).lower().endswith("error") for d in findings):
+        print(d.format_text(), file=sys.stderr)
+    if any(d.severity == ERROR for d in findings):
         raise EditError(
             "the new entry does not pass validate; nothing written (please report this with the ID)",
             path=bib.path,
