@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..bibfile import BibFile
@@ -28,7 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..render import RenderRefused, render_all, stale_outputs, write_outputs
+    from ..render import RenderRefused, render_outputs, stale_outputs, write_outputs
 
     project = find_project()
     bib_path: Path = args.bib or project.bib
@@ -36,20 +37,34 @@ def run(args: argparse.Namespace) -> int:
     bib = BibFile.load(bib_path)
     taxonomy = load_taxonomy(project.taxonomy)
     try:
-        outputs = render_all(bib, taxonomy, project.styles, path=str(bib_path))
+        outputs = render_outputs(bib, taxonomy, project.styles, path=str(bib_path))
     except RenderRefused as refused:
         for problem in refused.problems:
             print(problem, file=sys.stderr)
         raise
+    counted = _Counted(outputs)  # outputs are rendered one at a time, as they are compared
     if args.check:
-        stale = stale_outputs(outputs, out_dir)
+        stale = stale_outputs(counted, out_dir)
         for name in stale:
             print(f"stale: {out_dir / name} (run 'empathy-bib render')", file=sys.stderr)
         if not stale:
-            print(f"all {len(outputs)} outputs are up to date")
+            print(f"all {counted.count} outputs are up to date")
         return 1 if stale else 0
-    written = write_outputs(outputs, out_dir)
+    written = write_outputs(counted, out_dir)
     for name in written:
         print(f"wrote {out_dir / name}")
-    print(f"{len(written)} of {len(outputs)} outputs changed")
+    print(f"{len(written)} of {counted.count} outputs changed")
     return 0
+
+
+class _Counted:
+    """Passes the outputs through, counting them."""
+
+    def __init__(self, outputs: Iterable[tuple[str, bytes]]):
+        self._outputs = outputs
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[str, bytes]]:
+        for output in self._outputs:
+            self.count += 1
+            yield output

@@ -9,7 +9,7 @@ every error `validate` reports) are collected first, so nothing is written when 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..bibfile import BibFile, atomic_write_text
+from ..bibfile import BibFile, atomic_write_bytes
 from ..errors import EmpathyBibError
 from ..model import Paper, iter_papers
 from ..taxonomy import Taxonomy
@@ -179,25 +179,101 @@ def render_all(
     `validate=False` skips validate's checks (not the render's own): tests use it to show that
     escaping holds even for input validate would reject.
     """
+    outputs = render_outputs(bib, taxonomy, styles, path=path, validate=validate)
+    return {name: data.decode("utf-8") for name, data in outputs}
+
+
+def render_outputs(
+    bib: BibFile, taxonomy: Taxonomy, styles: Path, *, path: str = "references.bib", validate: bool = True
+) -> Iterator[tuple[str, bytes]]:
+    """Every output as `(relative path, UTF-8 bytes)`, produced one after the other.
+
+    The checks run now (raising `RenderRefused`); the outputs are rendered as they are asked
+    for, each streamed from its template into bytes, so only finished outputs are held (a
+    long list's README as a Python string with one emoji costs 4 bytes a character).
+    """
     papers = list(iter_papers(bib))
     problems = find_problems(bib, taxonomy, path, papers, validate=validate)
     if problems:
         raise RenderRefused(problems)
     listing = build_listing(bib, taxonomy, papers)
     env = template_env(styles, listing.views)
+    return _outputs(bib, listing, env)
+
+
+def _outputs(bib: BibFile, listing: Listing, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
     try:
-        outputs = {
-            README: readme.render_readme(
-                env, taxonomy, listing.by_category, listing.views, len(listing.papers)
-            )
-        }
-        outputs.update(_category_bibs(bib, listing))
-        outputs[CSL_JSON] = csljson.to_csl_json(listing.papers)
-        outputs[SITE] = site.render_site(env, listing.papers, listing.views, taxonomy)
+        yield (
+            README,
+            tidy_to_bytes(
+                readme.readme_chunks(
+                    env, listing.taxonomy, listing.by_category, listing.views, len(listing.papers)
+                )
+            ),
+        )
+        for name, text in _category_bibs(bib, listing).items():
+            yield name, text.encode("utf-8")
+        yield CSL_JSON, _to_bytes(csljson.csl_json_chunks(listing.papers))
+        yield SITE, tidy_to_bytes(site.site_chunks(env, listing.papers, listing.views, listing.taxonomy))
     except jinja2.TemplateError as exc:
         where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         raise EmpathyBibError(f"template error: {where}{exc}") from None
-    return outputs
+
+
+_BATCH = 1 << 16  # characters joined, tidied and encoded at a time
+
+
+def _batches(chunks: Iterable[str]) -> Iterator[str]:
+    """The chunks joined into strings of about `_BATCH` characters."""
+    pending: list[str] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= _BATCH:
+            yield "".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending)
+
+
+def _to_bytes(chunks: Iterable[str]) -> bytes:
+    return b"".join(batch.encode("utf-8") for batch in _batches(chunks))
+
+
+def tidy_to_bytes(chunks: Iterable[str]) -> bytes:
+    """`"\\n".join(l.rstrip() for l in text.split("\\n")).strip("\\n") + "\\n"`, encoded, streamed.
+
+    Each line loses its trailing blanks; blank lines at the start and the end go; the text ends
+    with one newline. Lines are handled a batch at a time; empty lines at a batch's end are
+    held back until a line with text follows (they are dropped at the very end).
+    """
+    out: list[bytes] = []
+    partial = ""  # the unfinished last line of the text seen so far
+    held = 0  # empty lines seen since the last line with text
+    started = False  # a line with text has been written
+    for batch in _batches(chunks):
+        text = partial + batch
+        cut = text.rfind("\n")
+        if cut < 0:
+            partial = text
+            continue
+        partial = text[cut + 1 :]
+        started, held = _emit_lines(text[:cut].split("\n"), out, started, held)
+    started, held = _emit_lines([partial], out, started, held)
+    out.append(b"\n")
+    return b"".join(out)
+
+
+def _emit_lines(lines: list[str], out: list[bytes], started: bool, held: int) -> tuple[bool, int]:
+    lines = [line.rstrip() for line in lines]
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None:
+        return started, held + len(lines)
+    last = next(i for i in range(len(lines) - 1, -1, -1) if lines[i])
+    separator = "\n" * (held + first + 1) if started else ""
+    out.append((separator + "\n".join(lines[first : last + 1])).encode("utf-8"))
+    return True, len(lines) - 1 - last
 
 
 def _category_bibs(bib: BibFile, listing: Listing) -> dict[str, str]:
@@ -214,25 +290,37 @@ def _category_bibs(bib: BibFile, listing: Listing) -> dict[str, str]:
 # ---------------------------------------------------------------------- files
 
 
-def stale_outputs(outputs: Mapping[str, str], out_dir: Path) -> list[str]:
+def stale_outputs(
+    outputs: Iterable[tuple[str, str | bytes]] | Mapping[str, str | bytes], out_dir: Path
+) -> list[str]:
     """The outputs whose file is missing or differs, byte for byte."""
-    stale = []
-    for name, text in outputs.items():
+    return [name for name, _ in _changed(outputs, out_dir)]
+
+
+def write_outputs(
+    outputs: Iterable[tuple[str, str | bytes]] | Mapping[str, str | bytes], out_dir: Path
+) -> list[str]:
+    """Write the outputs that changed, each atomically, once all are rendered; returns their names.
+
+    Only the changed outputs are kept until then, so a template error part way writes nothing.
+    """
+    changed = list(_changed(outputs, out_dir))
+    for name, data in changed:
+        target = out_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, data)
+    return [name for name, _ in changed]
+
+
+def _changed(
+    outputs: Iterable[tuple[str, str | bytes]] | Mapping[str, str | bytes], out_dir: Path
+) -> Iterator[tuple[str, bytes]]:
+    pairs = outputs.items() if isinstance(outputs, Mapping) else outputs
+    for name, content in pairs:
+        data = content.encode("utf-8") if isinstance(content, str) else content
         try:
             current = (out_dir / name).read_bytes()
         except OSError:
-            stale.append(name)
-            continue
-        if current != text.encode("utf-8"):
-            stale.append(name)
-    return stale
-
-
-def write_outputs(outputs: Mapping[str, str], out_dir: Path) -> list[str]:
-    """Write the outputs that changed, each atomically; returns their names."""
-    changed = stale_outputs(outputs, out_dir)
-    for name in changed:
-        target = out_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(target, outputs[name])
-    return changed
+            current = None
+        if current != data:
+            yield name, data

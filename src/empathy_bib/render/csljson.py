@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -72,12 +72,22 @@ def to_csl(paper: Paper) -> CslItem:
 
 
 def to_csl_json(papers: Iterable[Paper]) -> str:
-    """The whole list as a CSL-JSON file: one item a line (diffs stay readable), sorted keys.
+    """The whole list as a CSL-JSON file: one item a line (diffs stay readable), sorted keys."""
+    return "".join(csl_json_chunks(papers))
+
+
+def csl_json_chunks(papers: Iterable[Paper]) -> Iterator[str]:
+    """`to_csl_json` in pieces, one item at a time.
 
     Without `indent`, json uses its C encoder: several times faster on 10,000 entries.
     """
-    lines = [json.dumps(to_csl(p), ensure_ascii=False, sort_keys=True) for p in papers]
-    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    separator = "[\n"
+    for paper in papers:
+        yield separator
+        yield encode(to_csl(paper))
+        separator = ",\n"
+    yield "[]\n" if separator == "[\n" else "\n]\n"
 
 
 # ---------------------------------------------------------------------- text

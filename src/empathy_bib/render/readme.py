@@ -6,7 +6,8 @@ uses: `md` (inline text made inert), `fence` (a code fence the BibTeX cannot clo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import jinja2
@@ -45,13 +46,14 @@ class SectionView:
     papers: tuple[MarkdownPaper, ...]
 
 
-def render_readme(
+def readme_chunks(
     env: jinja2.Environment,
     taxonomy: Taxonomy,
     by_category: Mapping[str, Sequence[Paper]],
     views: Mapping[str, PaperView],
     total: int,
-) -> str:
+) -> Iterator[str]:
+    """The README's text in pieces, as the template writes it (not yet tidied)."""
     categories = list(taxonomy)
     markdown: dict[str, MarkdownPaper] = {}
     headings = [*HEADINGS_BEFORE, *(c.heading for c in categories), *HEADINGS_AFTER]
@@ -69,14 +71,23 @@ def render_readme(
         for i, c in enumerate(categories)
     ]
     template = env.get_template(TEMPLATE)
-    text = template.render(
+    return template.generate(
         sections=sections,
         anchors=anchors,
         chart=build_chart(taxonomy, by_category),
         total_papers=total,
         total_places=sum(len(s.papers) for s in sections),
     )
-    return _tidy(text)
+
+
+def render_readme(
+    env: jinja2.Environment,
+    taxonomy: Taxonomy,
+    by_category: Mapping[str, Sequence[Paper]],
+    views: Mapping[str, PaperView],
+    total: int,
+) -> str:
+    return _tidy("".join(readme_chunks(env, taxonomy, by_category, views, total)))
 
 
 def _markdown(view: PaperView, done: dict[str, MarkdownPaper]) -> MarkdownPaper:
@@ -120,8 +131,12 @@ def _sentence_end(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+_NONEMPTY_LINE = re.compile(r"^(?=[^\n])", re.MULTILINE)
+
+
 def _indent_block(text: str, prefix: str) -> str:
-    return "\n".join(prefix + line if line else line for line in text.split("\n"))
+    """`prefix` before every line that is not empty."""
+    return _NONEMPTY_LINE.sub(prefix.replace("\\", "\\\\"), text)
 
 
 def _tidy(text: str) -> str:

@@ -1,12 +1,18 @@
 """`site/index.html`: the whole list on one self-contained page (inline CSS and JS, nothing fetched).
 
 The papers are written as HTML (so the page works without JavaScript); the script only hides
-what the search box and filters exclude and copies BibTeX. Jinja autoescapes every value.
+what the search box and filters exclude and copies BibTeX.
+
+Escaping: the page template is autoescaped, except its loop over the papers, which prints
+`SiteEntry` fields as they are: every one of them is escaped here, once, by `escape_html`
+(exactly what autoescape would write). Autoescape costs a `Markup` object per value, which
+was most of the page's time on a long list; a `SiteEntry` holds nothing unescaped, so the
+loop cannot print raw bib text by mistake.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import jinja2
@@ -18,40 +24,83 @@ from .view import PaperView
 TEMPLATE = "site.html.j2"
 
 
+def escape_html(value: object) -> str:
+    """`markupsafe.escape(value)` as a plain string (`&` first, so nothing is escaped twice)."""
+    text = str(value)
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
+@dataclass(frozen=True)
+class SiteLink:
+    label: str  # escaped
+    url: str  # escaped, already an http(s) link target
+
+
 @dataclass(frozen=True)
 class SiteEntry:
-    view: PaperView
+    """One paper on the page; every field is HTML-escaped."""
+
+    key: str
+    title: str
+    authors: str
+    venue: str
+    year: str
+    links: tuple[SiteLink, ...]
+    bibtex: str
     search_text: str  # lower-cased title, authors and venue: what the search box matches
     category_titles: tuple[str, ...]
     filter_slugs: str  # its categories and their parent sections, space-separated
 
 
-def render_site(
+def site_chunks(
     env: jinja2.Environment, papers: Sequence[Paper], views: Mapping[str, PaperView], taxonomy: Taxonomy
-) -> str:
-    entries = [_entry(views[p.key], taxonomy) for p in papers]
-    years = sorted({e.view.year for e in entries if e.view.year}, reverse=True)
+) -> Iterator[str]:
+    """The page's text in pieces, as the template writes it (not yet tidied)."""
+    by_slug = taxonomy.by_slug
+    entries = [_entry(views[p.key], by_slug) for p in papers]
+    years = sorted({views[p.key].year for p in papers if views[p.key].year}, reverse=True)
     template = env.get_template(TEMPLATE)
-    text = template.render(
+    return template.generate(
         entries=entries,
         categories=_filter_options(taxonomy),
         years=years,
         total=len(entries),
     )
+
+
+def render_site(
+    env: jinja2.Environment, papers: Sequence[Paper], views: Mapping[str, PaperView], taxonomy: Taxonomy
+) -> str:
+    text = "".join(site_chunks(env, papers, views, taxonomy))
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n"
 
 
-def _entry(view: PaperView, taxonomy: Taxonomy) -> SiteEntry:
+def _entry(view: PaperView, by_slug: Mapping[str, Category]) -> SiteEntry:
     text = " ".join((view.title, view.all_authors, view.venue)).lower()
-    by_slug = taxonomy.by_slug
     slugs: dict[str, None] = {}
     for slug in view.categories:
         category = by_slug.get(slug)
         while category is not None:  # a paper in a subsection is also in its section
             slugs[category.slug] = None
             category = by_slug.get(category.parent or "")
-    titles = tuple(by_slug[s].heading for s in view.categories if s in by_slug)
-    return SiteEntry(view, text, titles, " ".join(slugs))
+    return SiteEntry(
+        key=escape_html(view.key),
+        title=escape_html(view.title),
+        authors=escape_html(view.authors),
+        venue=escape_html(view.venue),
+        year=escape_html(view.year),
+        links=tuple(SiteLink(escape_html(link.label), escape_html(link.url)) for link in view.links),
+        bibtex=escape_html(view.bibtex),
+        search_text=escape_html(text),
+        category_titles=tuple(escape_html(by_slug[s].heading) for s in view.categories if s in by_slug),
+        filter_slugs=escape_html(" ".join(slugs)),
+    )
 
 
 def _filter_options(taxonomy: Taxonomy) -> list[tuple[Category, str]]:

@@ -1,0 +1,200 @@
+"""The render's fast paths give exactly what the slow, general code gives (differential tests).
+
+Each fast path (names, name lists, field values, URLs, escaping, streamed tidying) is checked
+against the reference it replaces, on generated input aimed at its edges.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import markupsafe
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database import Person
+
+from empathy_bib import ids
+from empathy_bib.bibfile import BibFile, resolve_value
+from empathy_bib.model import _field_value, _is_web_url, _split_comma_name, split_name, split_name_list_fast
+from empathy_bib.render import render_all, tidy_to_bytes
+from empathy_bib.render.markdown import safe_url
+from empathy_bib.render.readme import _indent_block
+from empathy_bib.render.site import escape_html
+from empathy_bib.taxonomy import load_taxonomy
+
+ROOT = Path(__file__).resolve().parent.parent
+STYLES = ROOT / "styles"
+
+WORDS = [
+    "van",
+    "der",
+    "de",
+    "La",
+    "Berg",
+    "Jan",
+    "jr",
+    "III",
+    "Émile",
+    "éa",
+    "ß",
+    "1st",
+    "-x",
+    "'t",
+    "ǅa",
+    "_y",
+]
+name_text = st.lists(st.sampled_from([*WORDS, " ", "  ", ",", "\t", "."]), max_size=10).map("".join)
+
+
+def pybtex_parts(name: str) -> tuple[tuple[str, ...], ...]:
+    p = Person(name)
+    first = tuple(p.first_names + p.middle_names)
+    return first, tuple(p.prelast_names), tuple(p.last_names), tuple(p.lineage_names)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name_text)
+@example("van der Berg, Jan")
+@example("de la Fontaine, Jr., Jean")
+@example("Daumé, III, Hal")
+@example("von Last First, Given")
+@example(", Given")
+@example("Smith,")
+def test_comma_names_split_exactly_as_pybtex(name: str) -> None:
+    fast = _split_comma_name(name.strip())
+    if fast is None:  # not a comma form it handles: pybtex's parser is used
+        assert name.count(",") not in (1, 2)
+        return
+    assert (fast.first, fast.von, fast.last, fast.jr) == pybtex_parts(name.strip())
+
+
+def test_von_particles_go_to_prelast() -> None:
+    parts = split_name("van der Berg, Jan")
+    assert parts.von == ("van", "der") and parts.last == ("Berg",) and parts.first == ("Jan",)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["{van der} Berg, Jan", "Jan van der Berg", 'M{\\"u}ller, J{\\"o}rg', "Smith, J.~R.", "A, B, C, D"],
+)
+def test_other_names_fall_back_to_pybtex(name: str) -> None:
+    assert _split_comma_name(name) is None
+    if name.count(",") <= 2:
+        parts = split_name(name)
+        assert (parts.first, parts.von, parts.last, parts.jr) == pybtex_parts(name)
+
+
+name_list = st.lists(
+    st.sampled_from(["a", "n", "d", "A", "N", "D", " ", " and ", " AnD ", "{", "}", "x", "\\", ","]),
+    max_size=30,
+).map(lambda parts: " ".join("".join(parts).split()))
+
+
+@settings(max_examples=400, deadline=None)
+@given(name_list)
+@example("{Armand and Anderssen} and Peterson")
+@example("What a Strange{ }and Bizzare Name! and Peterson")
+@example("{{a} and b")
+@example("} and {x and")
+def test_name_lists_split_exactly_as_pybtex(text: str) -> None:
+    if text:
+        assert split_name_list_fast(text) == split_name_list(text)
+
+
+macros = {"acl": "Association for Computational Linguistics", "jan": "jan"}
+
+
+@given(
+    st.lists(st.sampled_from(["{", "}", '"', "#", " ", "acl", "jan", "12", "x", "\\{"]), max_size=8).map(
+        "".join
+    )
+)
+@example("{a # b}")
+@example("{}")
+def test_field_values_resolve_as_the_bib_layer_does(raw: str) -> None:
+    raw = raw.strip()
+    assert _field_value(raw, macros) == resolve_value(raw, macros).text
+
+
+url_text = st.lists(
+    st.sampled_from(
+        [
+            "http",
+            "https",
+            "HTTP",
+            "://",
+            "/",
+            "a",
+            ".",
+            "-",
+            ":8",
+            "?q=1",
+            "#f",
+            " ",
+            "(",
+            ")",
+            '"',
+            "<",
+            "%20",
+            "[",
+            "]",
+            "é",
+            "\t",
+            "javascript:",
+            "~",
+            "'",
+            "@",
+        ]
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(url_text)
+@example("https://aclanthology.org/2024.acl-long.1/")
+@example("https://x.org/a b")
+@example("http://[::1/x")
+def test_web_url_fast_paths_agree_with_ids(url: str) -> None:
+    assert _is_web_url(url) == ids.is_web_url(url)
+    slow = quote(url.strip(), safe="/:?#[]@!$&'*+,;=%~-._") if ids.is_web_url(url) else None
+    assert safe_url(url) == (slow if url else None)
+
+
+@given(st.text(alphabet=st.sampled_from(list("&<>\"'a é;#")), max_size=20))
+def test_escape_html_is_what_autoescape_writes(text: str) -> None:
+    assert escape_html(text) == str(markupsafe.escape(text))
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \n\r\t")), max_size=30))
+def test_indent_block_prefixes_lines_with_text(text: str) -> None:
+    expected = "\n".join("   " + line if line else line for line in text.split("\n"))
+    assert _indent_block(text, "   ") == expected
+
+
+def tidy_reference(text: str) -> bytes:
+    return ("\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n").encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab \n\t\u2003\r😀")), max_size=12), max_size=12))
+def test_streamed_tidy_equals_the_whole_text_tidy(chunks: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("empathy_bib.render._BATCH", 5)  # batch edges fall everywhere
+        assert tidy_to_bytes(chunks) == tidy_reference("".join(chunks))
+
+
+def test_quotes_in_bib_text_cannot_leave_an_attribute() -> None:
+    entry = (
+        "@misc{q2024,\n  title = {Say \"hi\" onmouseover='x' </pre><script>alert(1)</script>},\n"
+        "  author = {O'Neil, Ann},\n  year = {2024},\n  keywords = {datasets},\n}\n"
+    )
+    taxonomy = load_taxonomy(STYLES / "categories.toml")
+    page = render_all(BibFile.from_text(entry), taxonomy, STYLES, validate=False)["site/index.html"]
+    item = page[page.index('<li class="paper"') : page.index("</li>")]
+    assert "<script>" not in item and "</pre><" not in item.replace("</pre></details>", "")
+    assert 'data-text="say &#34;hi&#34; onmouseover=&#39;x&#39;' in item
+    assert "O&#39;Neil" in item
