@@ -46,11 +46,11 @@ _WORDS = re.compile(r"[a-z]+")
 
 def check(ctx: Context) -> None:
     for view in ctx.views:
-        paper = view.paper
-        if paper.anthology_id:
-            _check_anthology(ctx, view, paper.anthology_id)
-        if paper.entry_type in _PREPRINT_TYPES and paper.arxiv_id:
-            _check_preprint_year(ctx, view, paper.arxiv_id)
+        found = view.ids  # `Paper.anthology_id` and `Paper.arxiv_id`, already parsed
+        if found.url_anthology:
+            _check_anthology(ctx, view, found.url_anthology)
+        if view.block.entry_type in _PREPRINT_TYPES and found.arxiv_id:
+            _check_preprint_year(ctx, view, found.arxiv_id)
 
 
 def anthology_venue(anthology_id: str) -> tuple[int, str | None, bool]:

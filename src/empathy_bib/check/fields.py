@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 from .. import bibscan, ids
 from ..bibfile import Block
 from ..bibscan import FieldSpan
-from ..model import MONTHS, Paper
-from .context import Context
-from .identity import parse_arxiv
+from ..model import MONTHS
+from .context import Context, EntryView
 
 Spans = dict[str, FieldSpan]
+Values = dict[str, str]  # `EntryView.values`: non-blank resolved values by lower-case name
 
 # Required fields per entry type; a tuple lists alternatives (BibTeX's name, biblatex's name).
 # The union of what BibTeX's standard styles and biblatex's data model demand, kept to fields
@@ -65,44 +65,42 @@ def check(ctx: Context) -> None:
     # Empty values are rare: one search of the whole text decides whether to look for them.
     look_for_empty = bool(_EMPTY_VALUE.search(ctx.bib.text))
     for view in ctx.views:
-        entry, paper, spans = view.block, view.paper, view.spans
-        _check_type_and_required(ctx, entry, paper)
-        _check_year(ctx, spans, paper, next_year)
-        _check_month(ctx, spans, paper)
-        _check_pages(ctx, spans, paper)
-        _check_doi(ctx, spans, paper)
-        _check_arxiv(ctx, spans, paper)
-        _check_urls(ctx, spans, paper)
-        _check_title_case(ctx, spans, paper)
+        entry, values, spans, key = view.block, view.values, view.spans, view.paper.key
+        _check_type_and_required(ctx, entry, values, key)
+        _check_year(ctx, spans, values, key, next_year)
+        _check_month(ctx, spans, values, key)
+        _check_pages(ctx, spans, key)
+        _check_doi(ctx, spans, values, key)
+        _check_arxiv(ctx, view)
+        _check_urls(ctx, view)
+        _check_title_case(ctx, spans, values, key)
         if look_for_empty:
-            _check_empty(ctx, entry, paper)
+            _check_empty(ctx, entry, key)
 
 
-def _check_type_and_required(ctx: Context, entry: Block, paper: Paper) -> None:
-    entry_type = paper.entry_type
+def _check_type_and_required(ctx: Context, entry: Block, values: Values, key: str) -> None:
+    entry_type = entry.entry_type or ""
     if entry_type not in SUPPORTED_TYPES:
-        ctx.report(
-            "E311", entry.start, f"entry type @{entry_type} is not supported by the renderer", paper.key
-        )
+        ctx.report("E311", entry.start, f"entry type @{entry_type} is not supported by the renderer", key)
         return
     for alternatives in REQUIRED[entry_type]:
-        if not any(paper.get(name) for name in alternatives):
+        if not any(name in values for name in alternatives):  # `values` holds non-blank values only
             wanted = " or ".join(f"'{name}'" for name in alternatives)
-            ctx.report("E301", entry.start, f"@{entry_type} requires {wanted}", paper.key)
+            ctx.report("E301", entry.start, f"@{entry_type} requires {wanted}", key)
 
 
-def _check_year(ctx: Context, spans: Spans, paper: Paper, next_year: int) -> None:
+def _check_year(ctx: Context, spans: Spans, values: Values, key: str, next_year: int) -> None:
     f = spans.get("year")
-    value = paper.get("year")
+    value = values.get("year")
     if f is None or value is None:
         return
     year = value.strip()
     if not _YEAR.fullmatch(year):
-        ctx.report("E302", f.value_start, f"year {year!r} is not four digits", paper.key)
+        ctx.report("E302", f.value_start, f"year {year!r} is not four digits", key)
     elif int(year) > next_year:
-        ctx.report("E302", f.value_start, f"year {year} is in the future", paper.key)
+        ctx.report("E302", f.value_start, f"year {year} is in the future", key)
     elif int(year) < 1000:
-        ctx.report("E302", f.value_start, f"year {year} is not a plausible year", paper.key)
+        ctx.report("E302", f.value_start, f"year {year} is not a plausible year", key)
 
 
 def month_macro(value: str) -> str | None:
@@ -130,17 +128,17 @@ def month_macro(value: str) -> str | None:
     return None
 
 
-def _check_month(ctx: Context, spans: Spans, paper: Paper) -> None:
+def _check_month(ctx: Context, spans: Spans, values: Values, key: str) -> None:
     f = spans.get("month")
     if f is None:
         return
     raw = f.raw_value.strip()
-    value = (paper.get("month") or "").strip()
+    value = (values.get("month") or "").strip()
     if raw.lower() in MONTHS or (value.isdigit() and 1 <= int(value) <= 12):
         return  # a month macro, or a number biber reads
     macro = month_macro(value)
     hint = f"; write `month = {macro}`" if macro else ""
-    ctx.report("W303", f.value_start, f"month {raw} is not a month macro or number{hint}", paper.key)
+    ctx.report("W303", f.value_start, f"month {raw} is not a month macro or number{hint}", key)
 
 
 def fixed_pages(raw_value: str) -> str | None:
@@ -149,48 +147,49 @@ def fixed_pages(raw_value: str) -> str | None:
     return fixed if fixed != raw_value else None
 
 
-def _check_pages(ctx: Context, spans: Spans, paper: Paper) -> None:
+def _check_pages(ctx: Context, spans: Spans, key: str) -> None:
     f = spans.get("pages")
     if f is None or "--" in f.raw_value:
         return
     fixed = fixed_pages(f.raw_value)
     if fixed is not None:
-        ctx.report("W304", f.value_start, f"page range {f.raw_value} should use '--': {fixed}", paper.key)
+        ctx.report("W304", f.value_start, f"page range {f.raw_value} should use '--': {fixed}", key)
 
 
-def _check_doi(ctx: Context, spans: Spans, paper: Paper) -> None:
+def _check_doi(ctx: Context, spans: Spans, values: Values, key: str) -> None:
     f = spans.get("doi")
-    value = paper.get("doi")
-    if f is None or value is None:
-        return
+    value = values.get("doi")
+    if f is None or value is None or ids.DOI_RE.fullmatch(value):
+        return  # absent, or a bare valid DOI (the usual value), which neither check below flags
     bare = ids.strip_doi(value)
     if not ids.is_valid_doi(bare):
-        ctx.report("E305", f.value_start, f"'{value.strip()}' is not a DOI (expected 10.NNNN/...)", paper.key)
+        ctx.report("E305", f.value_start, f"'{value.strip()}' is not a DOI (expected 10.NNNN/...)", key)
     elif ids.doi_is_written_as_url(value):
-        ctx.report("W306", f.value_start, f"DOI written as a URL or with a prefix: write {bare}", paper.key)
+        ctx.report("W306", f.value_start, f"DOI written as a URL or with a prefix: write {bare}", key)
 
 
-def _check_arxiv(ctx: Context, spans: Spans, paper: Paper) -> None:
-    f = spans.get("eprint")
-    prefix = (paper.get("archiveprefix") or paper.get("eprinttype") or "").strip().lower()
-    eprint = paper.get("eprint")
-    if f is not None and eprint and prefix == "arxiv" and parse_arxiv(eprint) is None:
-        ctx.report("E307", f.value_start, f"'{eprint.strip()}' is not an arXiv id", paper.key)
+def _check_arxiv(ctx: Context, view: EntryView) -> None:
+    f = view.spans.get("eprint")
+    eprint = view.values.get("eprint")
+    found = view.ids  # `eprint_arxiv` is the parsed `eprint` when the prefix allows arXiv
+    if f is not None and eprint and found.eprint_prefix == "arxiv" and found.eprint_arxiv is None:
+        ctx.report("E307", f.value_start, f"'{eprint.strip()}' is not an arXiv id", view.paper.key)
 
 
-def _check_urls(ctx: Context, spans: Spans, paper: Paper) -> None:
+def _check_urls(ctx: Context, view: EntryView) -> None:
+    key = view.paper.key
     for name in URL_FIELDS:
-        f = spans.get(name)
-        value = paper.get(name)
+        f = view.spans.get(name)
+        value = view.values.get(name)
         if f is None or value is None:
             continue
         url = value.strip()
         if not (_PLAIN_WEB_URL.fullmatch(url) or ids.is_web_url(url)):
-            ctx.report(
-                "E309", f.value_start, f"{name} '{_short(url)}' is not an absolute http(s) URL", paper.key
-            )
+            ctx.report("E309", f.value_start, f"{name} '{_short(url)}' is not an absolute http(s) URL", key)
             continue
-        _check_known_hosts(ctx, f, url, paper.key)
+        if name == "url" and (view.ids.url_arxiv or view.ids.url_anthology):
+            continue  # it names a valid arXiv or Anthology id: `_check_known_hosts` has nothing to say
+        _check_known_hosts(ctx, f, url, key)
 
 
 def _check_known_hosts(ctx: Context, f: FieldSpan, url: str, key: str) -> None:
@@ -232,9 +231,9 @@ def unprotected_acronyms(raw_title: str) -> list[str]:
     return found
 
 
-def _check_title_case(ctx: Context, spans: Spans, paper: Paper) -> None:
+def _check_title_case(ctx: Context, spans: Spans, values: Values, key: str) -> None:
     f = spans.get("title")
-    raw = paper.get("title")
+    raw = values.get("title")
     if f is None or raw is None:
         return
     words = unprotected_acronyms(raw)
@@ -244,11 +243,11 @@ def _check_title_case(ctx: Context, spans: Spans, paper: Paper) -> None:
             "W310",
             f.value_start,
             f"title words lose their capitals in many styles: write {braced}",
-            paper.key,
+            key,
         )
 
 
-def _check_empty(ctx: Context, entry: Block, paper: Paper) -> None:
+def _check_empty(ctx: Context, entry: Block, key: str) -> None:
     for f in entry.fields:
         if len(f.raw_value) <= 2 and f.raw_value in ("{}", '""'):
-            ctx.report("W312", f.value_start, f"field '{f.name}' is empty", paper.key)
+            ctx.report("W312", f.value_start, f"field '{f.name}' is empty", key)

@@ -21,9 +21,8 @@ from rapidfuzz import fuzz
 
 from .. import ids
 from ..bibfile import Block
-from ..bibscan import FieldSpan
 from ..model import Paper
-from .context import Context, EntryView
+from .context import Context, EntryView, Identifiers
 
 _ACCENT_COMMAND = re.compile(r"\\[`'^\"~=.uvHckbdrt]\s*\{?\s*([A-Za-z])\}?")
 # Special letters as the Unicode characters they print, so both spellings fold alike.
@@ -41,6 +40,7 @@ _KIND_NAMES = {"doi": "DOI", "arxiv": "arXiv id", "anthology": "Anthology id"}
 _DUPLICATE_CODES = {"doi": "E202", "arxiv": "E203", "anthology": "E204"}
 _ARXIV_DOI_PREFIX = "10.48550/arxiv."
 _ANTHOLOGY_DOI_PREFIX = "10.18653/v1/"
+_DOI_URL = "https://doi.org/"
 # Titles this close (rapidfuzz ratio of normalised titles, 0-100) are one paper's.
 SAME_PAPER_RATIO = 80.0
 SIMILAR_TITLE_RATIO = 90.0
@@ -104,36 +104,37 @@ def title_key(raw: str) -> str:
 
 
 def _item(index: int, view: EntryView) -> Item:
-    raw_title = view.paper.get("title")
+    raw_title = view.values.get("title")
     title = title_key(raw_title) if raw_title else ""
-    return Item(index, view.block, view.paper, title, tuple(identifiers(view.spans, view.paper)))
+    return Item(index, view.block, view.paper, title, tuple(identifiers(view)))
 
 
-def identifiers(spans: dict[str, FieldSpan], paper: Paper) -> Iterator[Ident]:
+def identifiers(view: EntryView) -> Iterator[Ident]:
     """The paper identifiers an entry names, normalised, with the field that names each."""
+    spans, found = view.spans, view.ids
     doi_field = spans.get("doi")
-    doi = normalize_doi(paper.get("doi") or "")
+    doi = normalize_doi(view.values.get("doi") or "")
     if doi and doi_field is not None:
-        yield Ident("doi", doi, "doi", doi_field.value_start)
-        if doi.startswith(_ARXIV_DOI_PREFIX) and ids.parse_arxiv(doi[len(_ARXIV_DOI_PREFIX) :]):
-            yield Ident(
-                "arxiv", ids.parse_arxiv(doi[len(_ARXIV_DOI_PREFIX) :]) or "", "doi", doi_field.value_start
-            )
-        if doi.startswith(_ANTHOLOGY_DOI_PREFIX):
-            candidate = ids.parse_anthology(doi[len(_ANTHOLOGY_DOI_PREFIX) :])
-            if candidate:
-                yield Ident("anthology", candidate.lower(), "doi", doi_field.value_start)
+        yield from _doi_identifiers(doi, doi_field.value_start)
     eprint_field = spans.get("eprint")
-    prefix = (paper.get("archiveprefix") or paper.get("eprinttype") or "").strip().lower()
-    eprint = paper.get("eprint")
-    if eprint and eprint_field is not None and prefix in ("", "arxiv"):
-        arxiv = parse_arxiv(eprint)
-        if arxiv:
-            yield Ident("arxiv", arxiv.lower(), "eprint", eprint_field.value_start)
+    if found.eprint_arxiv and eprint_field is not None:
+        yield Ident("arxiv", found.eprint_arxiv.lower(), "eprint", eprint_field.value_start)
     url_field = spans.get("url")
-    url = (paper.get("url") or "").strip()
-    if url and url_field is not None:
-        yield from _url_identifiers(url, url_field.value_start)
+    if found.url and url_field is not None:
+        yield from _url_identifiers(found, url_field.value_start)
+
+
+def _doi_identifiers(doi: str, offset: int) -> Iterator[Ident]:
+    """A DOI, and the arXiv or Anthology id that an arXiv or ACL DOI carries."""
+    yield Ident("doi", doi, "doi", offset)
+    if doi.startswith(_ARXIV_DOI_PREFIX):
+        arxiv = ids.parse_arxiv(doi[len(_ARXIV_DOI_PREFIX) :])
+        if arxiv:
+            yield Ident("arxiv", arxiv, "doi", offset)
+    if doi.startswith(_ANTHOLOGY_DOI_PREFIX):
+        candidate = ids.parse_anthology(doi[len(_ANTHOLOGY_DOI_PREFIX) :])
+        if candidate:
+            yield Ident("anthology", candidate.lower(), "doi", offset)
 
 
 def normalize_doi(value: str) -> str | None:
@@ -144,28 +145,30 @@ def normalize_doi(value: str) -> str | None:
     return ids.normalize_doi(value)
 
 
-def parse_arxiv(value: str) -> str | None:
-    """`ids.parse_arxiv`, skipping its URL and DOI forms for the common bare id."""
-    bare = value.strip()
-    if ids.is_valid_arxiv_id(bare):
-        return ids.strip_arxiv_version(bare)
-    return ids.parse_arxiv(value)
-
-
-def _url_identifiers(url: str, offset: int) -> Iterator[Ident]:
-    host = url[:40].lower()
-    if "arxiv.org" in host:
-        arxiv = ids.arxiv_from_url(url)
-        if arxiv:
-            yield Ident("arxiv", arxiv.lower(), "url", offset)
-    if "aclanthology.org" in host or "aclweb.org" in host:
-        anthology = ids.anthology_from_url(url)
-        if anthology:
-            yield Ident("anthology", anthology.lower(), "url", offset)
-    if "doi.org" in host and ids.classify_url(url) == "doi":
-        doi = ids.normalize_doi(url)
+def _url_identifiers(found: Identifiers, offset: int) -> Iterator[Ident]:
+    if found.url_arxiv:
+        yield Ident("arxiv", found.url_arxiv.lower(), "url", offset)
+    if found.url_anthology:
+        yield Ident("anthology", found.url_anthology.lower(), "url", offset)
+    if _is_doi_url(found.url):
+        doi = _doi_of_url(found.url)
         if doi:
             yield Ident("doi", doi, "url", offset)
+
+
+def _doi_of_url(url: str) -> str | None:
+    """`ids.normalize_doi(url)`; a bare DOI after `https://doi.org/` needs none of its work."""
+    rest = url[len(_DOI_URL) :]
+    if url.startswith(_DOI_URL) and ids.DOI_RE.match(rest):
+        return rest.lower()
+    return ids.normalize_doi(url)  # the whole URL: `strip_doi` removes one prefix only
+
+
+def _is_doi_url(url: str) -> bool:
+    """`ids.classify_url(url) == "doi"`, decided without it for the usual `https://doi.org/...`."""
+    if url.startswith(_DOI_URL):
+        return True
+    return "doi.org" in url[:40].lower() and ids.classify_url(url) == "doi"
 
 
 # ---------------------------------------------------------------------- keys
@@ -194,6 +197,8 @@ def _duplicate_keys(ctx: Context) -> None:
 
 
 def _conflicts_inside(ctx: Context, item: Item) -> None:
+    if len({(i.kind, i.value) for i in item.idents}) == len({i.kind for i in item.idents}):
+        return  # one value per kind: the usual entry, decided without the loop below
     for kind in _KIND_NAMES:
         found = [i for i in item.idents if i.kind == kind]
         distinct = {i.value for i in found}

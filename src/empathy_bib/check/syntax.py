@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..bibfile import Block, BlockKind
-from .context import ONE_GROUP, Context
+from .context import Context, EntryView, is_plain
 
 _HEADER = re.compile(r"@[ \t]*(\w*)[ \t]*([{(])")
 _KEY = re.compile(r"[ \t\r\n]*([^,\s={}()\"#]*)[ \t\r\n]*(.?)", re.DOTALL)
@@ -34,14 +34,14 @@ class Finding:
 
 
 def check(ctx: Context) -> None:
-    distinct = {id(view.block): len(view.spans) for view in ctx.views}
+    views = iter(ctx.views)  # one per ENTRY block, in the same order
     previous_failed = False
     for block in ctx.bib.blocks:
         if block.kind is BlockKind.FAILED:
             finding = locate_failure(ctx.bib.text, block)
             ctx.report(finding.code, finding.offset, finding.message)
         elif block.kind is BlockKind.ENTRY:
-            _check_entry(ctx, block, distinct[id(block)])
+            _check_entry(ctx, next(views))
         elif block.kind is BlockKind.TEXT and not previous_failed:
             _check_text(ctx, block)
         previous_failed = block.kind is BlockKind.FAILED
@@ -50,16 +50,16 @@ def check(ctx: Context) -> None:
 # ---------------------------------------------------------------------- parsed entries
 
 
-def _check_entry(ctx: Context, entry: Block, distinct_fields: int) -> None:
+def _check_entry(ctx: Context, view: EntryView) -> None:
+    entry = view.block
     if not (entry.key or "").strip():
         ctx.report("E105", entry.start, f"@{entry.entry_type} entry has no citation key")
-    if distinct_fields != len(entry.fields):
+    if len(view.spans) != len(entry.fields):
         _duplicate_fields(ctx, entry)
-    macros = ctx.macros
-    for f in entry.fields:
-        if is_plain_value(f.raw_value, macros):
-            continue
-        for finding in value_problems(f.raw_value, f.value_start, macros):
+    # Only values that are not plain (`context.plain_value`) can have a problem: found while
+    # building the view, so most entries have none to re-read.
+    for f in view.odd:
+        for finding in value_problems(f.raw_value, f.value_start, ctx.macros):
             message = finding.message.replace("{field}", f"'{f.name}'")
             ctx.report(finding.code, finding.offset, message, entry.key)
 
@@ -98,7 +98,7 @@ def _lines(raw: str, start: int) -> list[tuple[int, str]]:
 
 def is_plain_value(raw: str, macros: dict[str, str]) -> bool:
     """The common values, checked by one regular expression: nothing to report."""
-    return bool(ONE_GROUP.fullmatch(raw)) or raw.isdigit() or raw.lower() in macros
+    return is_plain(raw, macros)
 
 
 def value_problems(raw: str, start: int, macros: dict[str, str]) -> list[Finding]:
