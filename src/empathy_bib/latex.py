@@ -58,44 +58,46 @@ class Span:
     protected: bool
 
 
+# What `protected_spans` looks at: a backslash and the character it escapes, or a brace.
+_SPAN_TOKEN = re.compile(r"\\[\s\S]?|[{}]")
+
+
 def protected_spans(value: str) -> list[Span]:
     """Split a LaTeX title into top-level brace-protected and free pieces, each decoded.
 
     A brace group that starts with a command (`{\\'e}`) is an accent, not case protection,
-    as in BibTeX's own rules.
+    as in BibTeX's own rules. Only backslash pairs and braces are visited (a regex finds them),
+    not every character.
     """
-    spans: list[Span] = []
+    spans: list[tuple[str, bool]] = []  # made `Span`s once decoded (a frozen dataclass is slow to build)
     depth = 0
     start = 0
     buf_start = 0
-    i = 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "\\":
-            i += 2
+    skip_until = 0  # the end of a top-level accent group, which stays in the free text
+    for token in _SPAN_TOKEN.finditer(value):
+        i = token.start()
+        ch = token.group()
+        if i < skip_until or ch[0] == "\\":
             continue
         if ch == "{":
             if depth == 0:
                 if value[i + 1 : i + 2] == "\\":
-                    # accent group at top level: part of the free text
-                    close = _matching_brace(value, i)
-                    i = close + 1
+                    skip_until = _matching_brace(value, i) + 1
                     continue
                 if i > buf_start:
-                    spans.append(Span(value[buf_start:i], False))
+                    spans.append((value[buf_start:i], False))
                 start = i
             depth += 1
-        elif ch == "}" and depth > 0:
+        elif depth > 0:
             depth -= 1
             if depth == 0:
-                spans.append(Span(value[start + 1 : i], True))
+                spans.append((value[start + 1 : i], True))
                 buf_start = i + 1
-        i += 1
     if buf_start < len(value) and depth == 0:
-        spans.append(Span(value[buf_start:], False))
+        spans.append((value[buf_start:], False))
     elif depth > 0:
-        spans.append(Span(value[start:], False))
-    return [Span(to_unicode_keep_spaces(s.text), s.protected) for s in spans if s.text]
+        spans.append((value[start:], False))
+    return [Span(to_unicode_keep_spaces(text), protected) for text, protected in spans if text]
 
 
 def to_unicode_keep_spaces(value: str) -> str:

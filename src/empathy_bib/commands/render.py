@@ -29,12 +29,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..render import RenderRefused, render_outputs, stale_outputs, write_outputs
+    from ..render import RenderRefused, paused_gc, render_outputs, stale_outputs, write_outputs
 
     project = find_project()
     bib_path: Path = args.bib or project.bib
     out_dir: Path = args.out or project.root
-    bib = BibFile.load(bib_path)
+    with paused_gc():  # loading builds a million small objects: see `paused_gc`
+        bib = BibFile.load(bib_path)
     taxonomy = load_taxonomy(project.taxonomy)
     try:
         outputs = render_outputs(bib, taxonomy, project.styles, path=str(bib_path))

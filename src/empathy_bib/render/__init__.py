@@ -8,16 +8,22 @@ every error `validate` reports) are collected first, so nothing is written when 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
+import os
+import stat
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from ..bibfile import BibFile, atomic_write_bytes
+from ..bibfile import BibFile
 from ..errors import EmpathyBibError
 from ..model import Paper, iter_papers
 from ..taxonomy import Taxonomy
@@ -153,6 +159,7 @@ def template_env(styles: Path, views: Mapping[str, PaperView]) -> jinja2.Environ
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one render: no need to stat every template at each include
     )
     readme.register_filters(env)
     env.globals["include_raw"] = lambda name: _read_style(styles, name)
@@ -192,49 +199,61 @@ def render_outputs(
     for, each streamed from its template into bytes, so only finished outputs are held (a
     long list's README as a Python string with one emoji costs 4 bytes a character).
     """
-    papers = list(iter_papers(bib))
-    problems = find_problems(bib, taxonomy, path, papers, validate=validate)
-    if problems:
-        raise RenderRefused(problems)
-    listing = build_listing(bib, taxonomy, papers)
+    with paused_gc():
+        papers = list(iter_papers(bib))
+        problems = find_problems(bib, taxonomy, path, papers, validate=validate)
+        if problems:
+            raise RenderRefused(problems)
+        listing = build_listing(bib, taxonomy, papers)
     env = template_env(styles, listing.views)
     return _outputs(bib, listing, env)
 
 
-def _outputs(bib: BibFile, listing: Listing, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused for a while.
+
+    A render allocates millions of small objects that form no cycles, and every full collection
+    walks all of them, the parsed file included: about a fifth of the time on 10,000 entries.
+    Reference counting still frees everything; only cycle detection waits.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        yield (
-            README,
-            tidy_to_bytes(
-                readme.readme_chunks(
-                    env, listing.taxonomy, listing.by_category, listing.views, len(listing.papers)
-                )
-            ),
-        )
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _outputs(bib: BibFile, listing: Listing, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
+    # Each output is rendered whole with the collector paused, then handed over.
+    taxonomy, papers, views = listing.taxonomy, listing.papers, listing.views
+    try:
+        with paused_gc():
+            data = tidy_to_bytes(readme.readme_chunks(env, taxonomy, listing.by_category, views, len(papers)))
+        yield README, data
         for name, text in _category_bibs(bib, listing).items():
             yield name, text.encode("utf-8")
-        yield CSL_JSON, _to_bytes(csljson.csl_json_chunks(listing.papers))
-        yield SITE, tidy_to_bytes(site.site_chunks(env, listing.papers, listing.views, listing.taxonomy))
+        with paused_gc():
+            data = _to_bytes(csljson.csl_json_chunks(papers))
+        yield CSL_JSON, data
+        with paused_gc():
+            data = tidy_to_bytes(site.site_chunks(env, papers, views, taxonomy))
+        yield SITE, data
     except jinja2.TemplateError as exc:
         where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         raise EmpathyBibError(f"template error: {where}{exc}") from None
 
 
-_BATCH = 1 << 16  # characters joined, tidied and encoded at a time
+_BATCH = 4096  # template chunks joined, tidied and encoded at a time (a few hundred kB of text)
 
 
 def _batches(chunks: Iterable[str]) -> Iterator[str]:
-    """The chunks joined into strings of about `_BATCH` characters."""
-    pending: list[str] = []
-    size = 0
-    for chunk in chunks:
-        pending.append(chunk)
-        size += len(chunk)
-        if size >= _BATCH:
-            yield "".join(pending)
-            pending, size = [], 0
-    if pending:
-        yield "".join(pending)
+    """The chunks joined `_BATCH` at a time (islice and join do the counting, in C)."""
+    iterator = iter(chunks)
+    while batch := list(islice(iterator, _BATCH)):
+        yield "".join(batch)
 
 
 def _to_bytes(chunks: Iterable[str]) -> bytes:
@@ -300,16 +319,53 @@ def stale_outputs(
 def write_outputs(
     outputs: Iterable[tuple[str, str | bytes]] | Mapping[str, str | bytes], out_dir: Path
 ) -> list[str]:
-    """Write the outputs that changed, each atomically, once all are rendered; returns their names.
+    """Write the outputs that changed; returns their names.
 
-    Only the changed outputs are kept until then, so a template error part way writes nothing.
+    Each changed output goes to a temporary file beside its target as soon as it is rendered,
+    so no finished output stays in memory; the temporary files replace their targets (each an
+    atomic rename) only once every output is rendered, so a template error part way writes
+    nothing. A file keeps its permissions; a new one gets the usual ones (umask applied).
     """
-    changed = list(_changed(outputs, out_dir))
-    for name, data in changed:
-        target = out_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(target, data)
-    return [name for name, _ in changed]
+    staged: list[tuple[str, str, Path]] = []  # name, temporary file, target
+    try:
+        for name, data in _changed(outputs, out_dir):
+            target = out_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staged.append((name, _stage(target, data), target))
+    except BaseException:
+        for _, temporary, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        raise
+    for _, temporary, target in staged:
+        os.replace(temporary, target)
+    return [name for name, _, _ in staged]
+
+
+def _stage(target: Path, data: bytes) -> str:
+    """`data` in a synced temporary file beside `target`, with the mode `target` should have."""
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return temporary
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
 
 
 def _changed(

@@ -49,7 +49,7 @@ CSL_TYPES: dict[str, str] = {
 }
 
 _GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
-_WORD = re.compile(r"\S+")
+_WORDS_AND_GAPS = re.compile(r"(\S+)")
 _SUBTITLE_END = (":", "?", "!", ".")
 
 
@@ -113,16 +113,20 @@ def rich_text(spans: list[Span], *, sentence_case: bool = False) -> str:
 
 
 def _sentence_case(text: str, at_start: bool) -> tuple[str, bool]:
-    out: list[str] = []
-    last = 0
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        out.append(text[last : m.start()])
-        out.append(_lower_if_capitalised(word, keep_first=at_start))
-        at_start = (word.endswith(_SUBTITLE_END) and len(word) > 1) or word in (":", "?", "!")
-        last = m.end()
-    out.append(text[last:])
-    return "".join(out), at_start
+    pieces = _WORDS_AND_GAPS.split(text)  # blank, word, blank, ..., word, blank
+    for i in range(1, len(pieces), 2):
+        pieces[i], at_start = _sentence_case_word(pieces[i], at_start)
+    return "".join(pieces), at_start
+
+
+@lru_cache(maxsize=65536)
+def _sentence_case_word(word: str, at_start: bool) -> tuple[str, bool]:
+    """The word as written in sentence case, and whether the next word starts a (sub)title.
+
+    Titles share most of their words, so each word is judged once per position.
+    """
+    starts_next = (word.endswith(_SUBTITLE_END) and len(word) > 1) or word in (":", "?", "!")
+    return _lower_if_capitalised(word, keep_first=at_start), starts_next
 
 
 def _lower_if_capitalised(word: str, *, keep_first: bool = False) -> str:
@@ -219,9 +223,13 @@ _PLAIN_FIELDS = {
 
 
 def _add_plain(item: CslItem, paper: Paper) -> None:
+    fields = paper.fields  # read directly: `paper.get` per name was most of this function's time
     for bib_name, csl_key in _PLAIN_FIELDS.items():
-        value = _plain(paper.get(bib_name))
-        if value and csl_key not in item:
+        raw = fields.get(bib_name)
+        if raw is None or csl_key in item or not raw.strip():
+            continue
+        value = to_unicode(raw)
+        if value:
             item[csl_key] = value
     pages = paper.get("pages")
     if pages:

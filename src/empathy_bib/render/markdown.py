@@ -17,7 +17,7 @@ from .. import ids
 # `&<>"` become entities; these get a backslash. `!` only matters before `[`, `#`/`+`/`-`/`>`
 # only at a line start, which inline text never is (values are single lines after decoding).
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
-_BLANKS = re.compile(r"\s+")
+_SPECIAL = re.compile(r"[\\`*_\[\]|~$&<>\"]")  # what escape_md changes
 # http(s), an ASCII host, then only characters `quote` below keeps: such a URL is a valid link
 # target exactly as written (what `ids.is_web_url` plus `quote` would return), checked in one match.
 _URL_SAFE = "/:?#[]@!$&'*+,;=%~-._"
@@ -33,7 +33,9 @@ def escape_html(text: str) -> str:
 
 def escape_md(text: str) -> str:
     """Inline Markdown (GitHub flavour, HTML allowed) that displays `text` literally, on one line."""
-    one_line = _BLANKS.sub(" ", text).strip()
+    one_line = " ".join(text.split())  # str.split and the regex \s know the same blanks
+    if not _SPECIAL.search(one_line):  # most titles and names: nothing to escape
+        return one_line
     return _MD_SPECIAL.sub(r"\\\1", escape_html(one_line))
 
 

@@ -136,6 +136,8 @@ _NONEMPTY_LINE = re.compile(r"^(?=[^\n])", re.MULTILINE)
 
 def _indent_block(text: str, prefix: str) -> str:
     """`prefix` before every line that is not empty."""
+    if text and "\n\n" not in text and text[0] != "\n" and text[-1] != "\n":  # no empty line
+        return prefix + text.replace("\n", "\n" + prefix)
     return _NONEMPTY_LINE.sub(prefix.replace("\\", "\\\\"), text)
 
 

@@ -63,14 +63,15 @@ def site_chunks(
 ) -> Iterator[str]:
     """The page's text in pieces, as the template writes it (not yet tidied)."""
     by_slug = taxonomy.by_slug
-    entries = [_entry(views[p.key], by_slug) for p in papers]
+    # Made as the loop reaches them (the template iterates once), so each is freed once written.
+    entries = (_entry(views[p.key], by_slug) for p in papers)
     years = sorted({views[p.key].year for p in papers if views[p.key].year}, reverse=True)
     template = env.get_template(TEMPLATE)
     return template.generate(
         entries=entries,
         categories=_filter_options(taxonomy),
         years=years,
-        total=len(entries),
+        total=len(papers),
     )
 
 
