@@ -6,6 +6,7 @@ against the reference it replaces, on generated input aimed at its edges.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,9 +19,11 @@ from pybtex.database import Person
 
 from empathy_bib import ids
 from empathy_bib.bibfile import BibFile, resolve_value
+from empathy_bib.latex import Span, _matching_brace, protected_spans, to_unicode_keep_spaces
 from empathy_bib.model import _field_value, _is_web_url, _split_comma_name, split_name, split_name_list_fast
 from empathy_bib.render import render_all, tidy_to_bytes
-from empathy_bib.render.markdown import safe_url
+from empathy_bib.render.csljson import _lower_if_capitalised, _sentence_case
+from empathy_bib.render.markdown import escape_md, safe_url
 from empathy_bib.render.readme import _indent_block
 from empathy_bib.render.site import escape_html
 from empathy_bib.taxonomy import load_taxonomy
@@ -198,3 +201,79 @@ def test_quotes_in_bib_text_cannot_leave_an_attribute() -> None:
     assert "<script>" not in item and "</pre><" not in item.replace("</pre></details>", "")
     assert 'data-text="say &#34;hi&#34; onmouseover=&#39;x&#39;' in item
     assert "O&#39;Neil" in item
+
+
+def protected_spans_reference(value: str) -> list[Span]:
+    """The character-by-character scanner `latex.protected_spans` replaced."""
+    spans: list[Span] = []
+    depth = start = buf_start = i = 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            if depth == 0:
+                if value[i + 1 : i + 2] == "\\":
+                    i = _matching_brace(value, i) + 1
+                    continue
+                if i > buf_start:
+                    spans.append(Span(value[buf_start:i], False))
+                start = i
+            depth += 1
+        elif ch == "}" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append(Span(value[start + 1 : i], True))
+                buf_start = i + 1
+        i += 1
+    if buf_start < len(value) and depth == 0:
+        spans.append(Span(value[buf_start:], False))
+    elif depth > 0:
+        spans.append(Span(value[start:], False))
+    return [Span(to_unicode_keep_spaces(s.text), s.protected) for s in spans if s.text]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(["{", "}", "\\", "\\'", "a", "B", " ", "{\\", "'e", ":", "x"]), max_size=14).map(
+        "".join
+    )
+)
+@example("{MIME}: {\\'E}motions for Nguy{\\~{\\^e}}n's {LLM}s")
+@example("{\\}")
+@example("{{a}")
+def test_title_spans_equal_the_character_scanner(value: str) -> None:
+    assert protected_spans(value) == protected_spans_reference(value)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \n\t\u00a0\u2003\\`*_[]|~$&<>\"'")), max_size=20))
+def test_escape_md_fast_path_equals_the_full_escape(text: str) -> None:
+    one_line = re.sub(r"\s+", " ", text).strip()
+    expected = re.sub(r"([\\`*_\[\]|~$])", r"\\\1", escape_html_md(one_line))
+    assert escape_md(text) == expected
+
+
+def escape_html_md(text: str) -> str:
+    return "".join({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}.get(c, c) for c in text)
+
+
+def sentence_case_reference(text: str, at_start: bool) -> tuple[str, bool]:
+    """The word loop `csljson._sentence_case` replaced (no cache, no split)."""
+    out, last = [], 0
+    for m in re.finditer(r"\S+", text):
+        word = m.group(0)
+        out += [text[last : m.start()], _lower_if_capitalised(word, keep_first=at_start)]
+        at_start = (word.endswith((":", "?", "!", ".")) and len(word) > 1) or word in (":", "?", "!")
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out), at_start
+
+
+WORDS_IN_TITLES = ["Empathy", "LLMs", "Cause-Aware", "a", ":", "Title:", "?", "B.", " ", "  ", "\n", "É-b"]
+
+
+@given(st.lists(st.sampled_from(WORDS_IN_TITLES), max_size=8).map("".join), st.booleans())
+def test_sentence_case_equals_the_word_loop(text: str, at_start: bool) -> None:
+    assert _sentence_case(text, at_start) == sentence_case_reference(text, at_start)
+    assert _sentence_case(text, at_start) == sentence_case_reference(text, at_start)  # cached now
