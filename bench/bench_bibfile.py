@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, ROOT, measure, print_table, python_snippet  # noqa: E402
+from common import PYTHON, ROOT, measure, print_table, python_snippet
 
 
 def main() -> int:

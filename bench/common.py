@@ -6,7 +6,6 @@ measured tool's alone and start-up is included, as a user would see it.
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import time

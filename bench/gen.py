@@ -90,7 +90,10 @@ ACRONYMS = ["{LLM}s", "{MIME}", "{ChatGPT}", "{ERC}", "{RL}", "{GPT}-4", "{BERT}
 # (booktitle before the year, Anthology volume): real volume names, so validate's venue checks pass
 VENUES = [
     ("Proceedings of the Annual Meeting of the Association for Computational Linguistics (ACL)", "acl-long"),
-    ("Proceedings of the Conference on Empirical Methods in Natural Language Processing (EMNLP)", "emnlp-main"),
+    (
+        "Proceedings of the Conference on Empirical Methods in Natural Language Processing (EMNLP)",
+        "emnlp-main",
+    ),
     ("Proceedings of the Conference of the North American Chapter of the ACL (NAACL)", "naacl-long"),
     ("Proceedings of the International Conference on Computational Linguistics (COLING)", "coling-main"),
     ("Findings of the Association for Computational Linguistics: ACL", "findings-acl"),

@@ -187,7 +187,9 @@ def test_byte_offsets_count_utf8_bytes() -> None:
 # ---------------------------------------------------------------------------- properties
 
 names = st.sampled_from(["title", "author", "year", "note", "journal", "Pages", "URL"])
-plain = st.text(alphabet=st.characters(blacklist_characters='{}"\\@,=%#\r', blacklist_categories=("Cs",)), max_size=20)
+plain = st.text(
+    alphabet=st.characters(blacklist_characters='{}"\\@,=%#\r', blacklist_categories=("Cs",)), max_size=20
+)
 braced = plain.map(lambda s: "{" + s + "}")
 nested = st.tuples(plain, plain, plain).map(lambda t: "{" + t[0] + "{" + t[1] + "}" + t[2] + "}")
 quoted = plain.map(lambda s: '"' + s + '"')
@@ -197,14 +199,18 @@ spacing = st.sampled_from([" ", "", "  ", "\t"])
 
 @st.composite
 def entries(draw: st.DrawFn, key: str) -> str:
-    fields = draw(st.lists(st.tuples(names, values, spacing), min_size=1, max_size=5, unique_by=lambda t: t[0].lower()))
+    fields = draw(
+        st.lists(st.tuples(names, values, spacing), min_size=1, max_size=5, unique_by=lambda t: t[0].lower())
+    )
     indent = draw(st.sampled_from(["  ", "    ", "\t"]))
     trailing = draw(st.booleans())
     one_line = draw(st.booleans())
     sep = " " if one_line else "\n" + indent
     body = ",".join(f"{sep}{n}{s}={s}{v}" for n, v, s in fields)
     end = "," if trailing else ""
-    return f"@{draw(st.sampled_from(['article', 'misc', 'INPROCEEDINGS']))}{{{key},{body}{end}{'' if one_line else chr(10)}}}"
+    entry_type = draw(st.sampled_from(["article", "misc", "INPROCEEDINGS"]))
+    closing = "}" if one_line else "\n}"
+    return f"@{entry_type}{{{key},{body}{end}{closing}"
 
 
 @st.composite
@@ -255,7 +261,9 @@ def test_property_edits_on_different_entries_commute(text: str) -> None:
     second.set_field("k1", "doi", "10.1/b")
     second.set_field("k0", "doi", "10.1/a")
     batched = BibFile.from_text(text)
-    batched.apply([batched.plan_set_field("k1", "doi", "10.1/b"), batched.plan_set_field("k0", "doi", "10.1/a")])
+    batched.apply(
+        [batched.plan_set_field("k1", "doi", "10.1/b"), batched.plan_set_field("k0", "doi", "10.1/a")]
+    )
     assert first.text == second.text == batched.text
 
 

@@ -14,7 +14,12 @@ from empathy_bib.cli import COMMANDS, main
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "empathy_bib", *args], capture_output=True, text=True, cwd=cwd, timeout=60, check=False
+        [sys.executable, "-m", "empathy_bib", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        check=False,
     )
 
 
@@ -44,7 +49,9 @@ def test_unknown_option_is_a_usage_error() -> None:
     ("content", "message"),
     [(None, "no such file"), ("dir", "directory"), (b"@misc{a, title={\xff}}", "invalid UTF-8")],
 )
-def test_bad_input_files_give_one_line_and_exit_2(tmp_path: Path, content: bytes | str | None, message: str) -> None:
+def test_bad_input_files_give_one_line_and_exit_2(
+    tmp_path: Path, content: bytes | str | None, message: str
+) -> None:
     target = tmp_path / "refs.bib"
     if content == "dir":
         target.mkdir()

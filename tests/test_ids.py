@@ -60,7 +60,9 @@ def test_parse_anthology(value: str, expected: str | None) -> None:
     assert ids.parse_anthology(value) == expected
 
 
-@pytest.mark.parametrize("value", ["10.1000/a}b", "10.1000/a\nb", "10.1000/a,b", '10.1000/a"b', "10.1000/a b", "10.1000/"])
+@pytest.mark.parametrize(
+    "value", ["10.1000/a}b", "10.1000/a\nb", "10.1000/a,b", '10.1000/a"b', "10.1000/a b", "10.1000/"]
+)
 def test_unsafe_dois_are_invalid(value: str) -> None:
     assert not ids.is_valid_doi(value)
 
@@ -72,8 +74,15 @@ def test_derived_dois() -> None:
 
 @pytest.mark.parametrize(
     ("url", "ok"),
-    [("https://a.org/x", True), ("http://a.org", True), ("javascript:alert(1)", False), ("file:///etc/passwd", False),
-     ("https:///nohost", False), ("ftp://a.org", False), ("https://a.org/has space", False)],
+    [
+        ("https://a.org/x", True),
+        ("http://a.org", True),
+        ("javascript:alert(1)", False),
+        ("file:///etc/passwd", False),
+        ("https:///nohost", False),
+        ("ftp://a.org", False),
+        ("https://a.org/has space", False),
+    ],
 )
 def test_only_http_urls_are_web_urls(url: str, ok: bool) -> None:
     assert ids.is_web_url(url) is ok

@@ -89,6 +89,8 @@ def test_biblatex_biber_without_warnings(tmp_path: Path) -> None:
 
 def test_biblatex_prints_one_category_by_keyword(tmp_path: Path) -> None:
     _, printed = compile_biblatex(workdir(tmp_path), "keyword=datasets")
-    expected = {p.key for p in iter_papers(BibFile.load(ROOT / "references.bib")) if "datasets" in p.categories}
+    expected = {
+        p.key for p in iter_papers(BibFile.load(ROOT / "references.bib")) if "datasets" in p.categories
+    }
     assert len(expected) == 5
     assert set(printed) == expected

@@ -27,7 +27,11 @@ def paper():  # type: ignore[no-untyped-def]
 def test_text_is_decoded_and_protected_spans_kept() -> None:
     p = paper()
     assert p.title == "MIME: MIMicking Emotions for Nguyễn's LLMs"
-    assert [(s.text, s.protected) for s in p.title_spans][:3] == [("MIME", True), (": ", False), ("MIMicking", True)]
+    assert [(s.text, s.protected) for s in p.title_spans][:3] == [
+        ("MIME", True),
+        (": ", False),
+        ("MIMicking", True),
+    ]
     assert p.venue == "Proceedings of NAACL"
 
 
