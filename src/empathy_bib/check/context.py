@@ -36,6 +36,7 @@ READ_FIELDS = frozenset(
 # Field names lower-cased once per spelling, not once per field.
 _LOWER: dict[str, str] = {}
 _ARXIV_PREFIXES = ("", "arxiv")
+_ARXIV_ABS = "https://arxiv.org/abs/"
 
 
 class Identifiers(NamedTuple):
@@ -159,10 +160,20 @@ def identifiers(values: dict[str, str]) -> Identifiers:
         # Cheap host tests first: each `ids` parser below matches only URLs of its host.
         host = url[:40].lower()
         if "arxiv.org" in host:
-            url_arxiv = ids.arxiv_from_url(url)
+            url_arxiv = arxiv_from_url(url)
         if "aclanthology.org" in host or "aclweb.org" in host:
             url_anthology = ids.anthology_from_url(url)
     return Identifiers(prefix, eprint_arxiv, url, url_arxiv, url_anthology)
+
+
+def arxiv_from_url(url: str) -> str | None:
+    """`ids.arxiv_from_url` of a stripped URL; the usual `https://arxiv.org/abs/<id>` needs one test."""
+    if url.startswith(_ARXIV_ABS):
+        arxiv = url[len(_ARXIV_ABS) :]
+        # A bare id without a version is what `ids.parse_arxiv` would return for it.
+        if "v" not in arxiv and ids.is_valid_arxiv_id(arxiv):
+            return arxiv
+    return ids.arxiv_from_url(url)
 
 
 def parse_arxiv(value: str) -> str | None:

@@ -84,7 +84,8 @@ def _check_type_and_required(ctx: Context, entry: Block, values: Values, key: st
         ctx.report("E311", entry.start, f"entry type @{entry_type} is not supported by the renderer", key)
         return
     for alternatives in REQUIRED[entry_type]:
-        if not any(name in values for name in alternatives):  # `values` holds non-blank values only
+        # `values` holds non-blank values only; the first alternative is the usual one.
+        if alternatives[0] not in values and not any(name in values for name in alternatives[1:]):
             wanted = " or ".join(f"'{name}'" for name in alternatives)
             ctx.report("E301", entry.start, f"@{entry_type} requires {wanted}", key)
 
@@ -97,9 +98,13 @@ def _check_year(ctx: Context, spans: Spans, values: Values, key: str, next_year:
     year = value.strip()
     if not _YEAR.fullmatch(year):
         ctx.report("E302", f.value_start, f"year {year!r} is not four digits", key)
-    elif int(year) > next_year:
+        return
+    number = int(year)
+    if 1000 <= number <= next_year:
+        return
+    if number > next_year:
         ctx.report("E302", f.value_start, f"year {year} is in the future", key)
-    elif int(year) < 1000:
+    else:
         ctx.report("E302", f.value_start, f"year {year} is not a plausible year", key)
 
 
@@ -221,6 +226,10 @@ def unprotected_acronyms(raw_title: str) -> list[str]:
     Brace groups are removed first (protected words, and accents such as `{\\'e}`), then
     LaTeX commands; what is left is the text a style may lower-case.
     """
+    if not _INNER_CAPITAL.search(raw_title):
+        # Removing groups and commands leaves a blank where they were, which creates no
+        # capital-after-letter pair: none in the raw title means none in the free text.
+        return []
     free = _LATEX_COMMAND.sub(" ", _TOP_GROUP.sub(" ", raw_title))
     if not _INNER_CAPITAL.search(free):
         return []  # the common case, decided by one search

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from operator import attrgetter
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from .. import ids
 from ..bibfile import Block
 from ..model import Paper
-from .context import Context, EntryView, Identifiers
+from .context import Context, EntryView, Identifiers, parse_arxiv
 
 _ACCENT_COMMAND = re.compile(r"\\[`'^\"~=.uvHckbdrt]\s*\{?\s*([A-Za-z])\}?")
 # Special letters as the Unicode characters they print, so both spellings fold alike.
@@ -34,8 +34,8 @@ _LETTERS = dict(
 _SPECIAL_LETTER = re.compile(r"\\(" + "|".join(sorted(_LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])")
 _ESCAPED = re.compile(r"\\([&%$#_{}])")
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
-_PUNCT = re.compile(r"[^\w\s]")
-_SPACES = re.compile(r"\s+")
+# Punctuation and blanks, each run folded to one space: what `[^\w\s]` -> " " then `\s+` -> " " gives.
+_NON_WORD = re.compile(r"\W+")
 _KIND_NAMES = {"doi": "DOI", "arxiv": "arXiv id", "anthology": "Anthology id"}
 _DUPLICATE_CODES = {"doi": "E202", "arxiv": "E203", "anthology": "E204"}
 _ARXIV_DOI_PREFIX = "10.48550/arxiv."
@@ -100,41 +100,44 @@ def title_key(raw: str) -> str:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.casefold().replace(".", " ")
-    return _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
+    return _NON_WORD.sub(" ", text).strip()
 
 
 def _item(index: int, view: EntryView) -> Item:
     raw_title = view.values.get("title")
     title = title_key(raw_title) if raw_title else ""
-    return Item(index, view.block, view.paper, title, tuple(identifiers(view)))
+    return Item(index, view.block, view.paper, title, identifiers(view))
 
 
-def identifiers(view: EntryView) -> Iterator[Ident]:
+def identifiers(view: EntryView) -> tuple[Ident, ...]:
     """The paper identifiers an entry names, normalised, with the field that names each."""
     spans, found = view.spans, view.ids
+    out: list[Ident] = []
     doi_field = spans.get("doi")
-    doi = normalize_doi(view.values.get("doi") or "")
+    value = view.values.get("doi")
+    doi = normalize_doi(value) if value else None
     if doi and doi_field is not None:
-        yield from _doi_identifiers(doi, doi_field.value_start)
+        _add_doi_identifiers(out, doi, doi_field.value_start)
     eprint_field = spans.get("eprint")
     if found.eprint_arxiv and eprint_field is not None:
-        yield Ident("arxiv", found.eprint_arxiv.lower(), "eprint", eprint_field.value_start)
+        out.append(Ident("arxiv", found.eprint_arxiv.lower(), "eprint", eprint_field.value_start))
     url_field = spans.get("url")
     if found.url and url_field is not None:
-        yield from _url_identifiers(found, url_field.value_start)
+        _add_url_identifiers(out, found, url_field.value_start)
+    return tuple(out)
 
 
-def _doi_identifiers(doi: str, offset: int) -> Iterator[Ident]:
+def _add_doi_identifiers(out: list[Ident], doi: str, offset: int) -> None:
     """A DOI, and the arXiv or Anthology id that an arXiv or ACL DOI carries."""
-    yield Ident("doi", doi, "doi", offset)
+    out.append(Ident("doi", doi, "doi", offset))
     if doi.startswith(_ARXIV_DOI_PREFIX):
-        arxiv = ids.parse_arxiv(doi[len(_ARXIV_DOI_PREFIX) :])
+        arxiv = parse_arxiv(doi[len(_ARXIV_DOI_PREFIX) :])  # `ids.parse_arxiv`, faster for a bare id
         if arxiv:
-            yield Ident("arxiv", arxiv, "doi", offset)
+            out.append(Ident("arxiv", arxiv, "doi", offset))
     if doi.startswith(_ANTHOLOGY_DOI_PREFIX):
         candidate = ids.parse_anthology(doi[len(_ANTHOLOGY_DOI_PREFIX) :])
         if candidate:
-            yield Ident("anthology", candidate.lower(), "doi", offset)
+            out.append(Ident("anthology", candidate.lower(), "doi", offset))
 
 
 def normalize_doi(value: str) -> str | None:
@@ -145,15 +148,15 @@ def normalize_doi(value: str) -> str | None:
     return ids.normalize_doi(value)
 
 
-def _url_identifiers(found: Identifiers, offset: int) -> Iterator[Ident]:
+def _add_url_identifiers(out: list[Ident], found: Identifiers, offset: int) -> None:
     if found.url_arxiv:
-        yield Ident("arxiv", found.url_arxiv.lower(), "url", offset)
+        out.append(Ident("arxiv", found.url_arxiv.lower(), "url", offset))
     if found.url_anthology:
-        yield Ident("anthology", found.url_anthology.lower(), "url", offset)
+        out.append(Ident("anthology", found.url_anthology.lower(), "url", offset))
     if _is_doi_url(found.url):
         doi = _doi_of_url(found.url)
         if doi:
-            yield Ident("doi", doi, "url", offset)
+            out.append(Ident("doi", doi, "url", offset))
 
 
 def _doi_of_url(url: str) -> str | None:
@@ -302,13 +305,15 @@ def _similar_titles(ctx: Context, items: list[Item], reported: set[tuple[int, in
     other; sorting the reversed strings does the same for titles differing early.
     """
     titled = [item for item in items if item.title]
-    forwards = sorted(titled, key=lambda i: i.title)
+    forwards = sorted(titled, key=attrgetter("title"))
     backwards = sorted(titled, key=lambda i: i.title[::-1])
     for order in (forwards, backwards):
+        titles = [item.title for item in order]
         for distance in range(1, _NEIGHBOURS + 1):
-            for one, other in zip(order, order[distance:], strict=False):
+            for k in _nearly_same_at(titles, distance):
+                one, other = order[k], order[k + distance]
                 a, b = (one, other) if one.position < other.position else (other, one)
-                if (a.position, b.position) not in reported and _nearly_same(a.title, b.title):
+                if (a.position, b.position) not in reported:
                     reported.add((a.position, b.position))
                     ctx.report(
                         "W206",
@@ -319,11 +324,22 @@ def _similar_titles(ctx: Context, items: list[Item], reported: set[tuple[int, in
                     )
 
 
+def _nearly_same_at(titles: list[str], distance: int) -> list[int]:
+    """The indexes k where `titles[k]` and `titles[k + distance]` are nearly the same.
+
+    The titles alone decide, so this tight loop (six per file, one per title each) runs before
+    any bookkeeping of which pairs were already reported.
+    """
+    pairs = zip(titles, titles[distance:], strict=False)
+    return [k for k, (a, b) in enumerate(pairs) if _nearly_same(a, b)]
+
+
 def _nearly_same(a: str, b: str) -> bool:
     if a == b:
         return False  # E205's business
-    if _is_truncation(a, b):
-        return True
+    if len(a) > len(b):
+        a, b = b, a
+    if b.startswith(a) and len(a.split()) >= _MIN_PREFIX_WORDS:
+        return True  # `a` cut short (`_is_truncation`, with `a` the shorter)
     # A ratio of 90 needs lengths within about 20% of each other: skip the rest cheaply.
-    shorter, longer = sorted((len(a), len(b)))
-    return shorter >= 0.8 * longer and bool(fuzz.ratio(a, b, score_cutoff=SIMILAR_TITLE_RATIO))
+    return len(a) >= 0.8 * len(b) and bool(fuzz.ratio(a, b, score_cutoff=SIMILAR_TITLE_RATIO))
