@@ -109,7 +109,7 @@ def rich_text(spans: list[Span], *, sentence_case: bool = False) -> str:
         if sentence_case:
             text, at_start = _sentence_case(text, at_start)
         parts.append(text)
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return " ".join("".join(parts).split())  # blanks collapsed, ends trimmed
 
 
 def _sentence_case(text: str, at_start: bool) -> tuple[str, bool]:
@@ -200,8 +200,14 @@ def _add_container(item: CslItem, paper: Paper) -> None:
     for name in ("journal", "journaltitle", "booktitle"):
         value = paper.get(name)
         if value:
-            item["container-title"] = rich_text(protected_spans(value))
+            item["container-title"] = _container_title(value)
             return
+
+
+@lru_cache(maxsize=4096)
+def _container_title(value: str) -> str:
+    """Journals and proceedings repeat across a list: each is converted once."""
+    return rich_text(protected_spans(value))
 
 
 _PLAIN_FIELDS = {

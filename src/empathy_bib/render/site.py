@@ -12,6 +12,7 @@ loop cannot print raw bib text by mistake.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,9 +25,14 @@ from .view import PaperView
 TEMPLATE = "site.html.j2"
 
 
+_HTML_SPECIAL = re.compile("[&<>'\"]")
+
+
 def escape_html(value: object) -> str:
     """`markupsafe.escape(value)` as a plain string (`&` first, so nothing is escaped twice)."""
     text = str(value)
+    if not _HTML_SPECIAL.search(text):  # most values: one scan instead of five
+        return text
     return (
         text.replace("&", "&amp;")
         .replace(">", "&gt;")
