@@ -9,6 +9,7 @@ never writes; `--fix` applies only the safe repairs (see docs/checks.md) and rep
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -50,6 +51,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Without the cyclic collector from here on: importing the checks and checking a file make
+    # many objects and no cycles to free, and each collection walks them all (see
+    # `check.gc_paused`; 0.04 s of 0.8 s on 10,000 entries). Restored after, for callers in-process.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
     from ..check import check_path, filter_codes, report
 
     select, ignore = _codes(args.select, "--select"), _codes(args.ignore, "--ignore")
