@@ -95,12 +95,12 @@ def title_key(raw: str) -> str:
     if "\\" in text:
         text = _SPECIAL_LETTER.sub(lambda m: _LETTERS[m.group(1)], text)
         text = _COMMAND.sub(" ", _ESCAPED.sub(r"\1", text))
-    text = text.replace("{", "").replace("}", "").replace("~", " ").replace("$", "")
+    text = text.replace("{", "").replace("}", "").replace("$", "")
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.casefold().replace(".", " ")
-    return _NON_WORD.sub(" ", text).strip()
+    # Ties (`~`), periods and other punctuation end up as single blanks, like whitespace.
+    return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
 def _item(index: int, view: EntryView) -> Item:
@@ -200,7 +200,8 @@ def _duplicate_keys(ctx: Context) -> None:
 
 
 def _conflicts_inside(ctx: Context, item: Item) -> None:
-    if len({(i.kind, i.value) for i in item.idents}) == len({i.kind for i in item.idents}):
+    kinds = {i.kind for i in item.idents}
+    if len(kinds) == len(item.idents) or len(kinds) == len({(i.kind, i.value) for i in item.idents}):
         return  # one value per kind: the usual entry, decided without the loop below
     for kind in _KIND_NAMES:
         found = [i for i in item.idents if i.kind == kind]
