@@ -20,7 +20,14 @@ from pybtex.database import Person
 from empathy_bib import ids
 from empathy_bib.bibfile import BibFile, resolve_value
 from empathy_bib.latex import Span, _matching_brace, protected_spans, to_unicode_keep_spaces
-from empathy_bib.model import _field_value, _is_web_url, _split_comma_name, split_name, split_name_list_fast
+from empathy_bib.model import (
+    _field_value,
+    _is_pdf_url,
+    _is_web_url,
+    _split_comma_name,
+    split_name,
+    split_name_list_fast,
+)
 from empathy_bib.render import render_all, tidy_to_bytes
 from empathy_bib.render.csljson import _lower_if_capitalised, _sentence_case
 from empathy_bib.render.markdown import escape_md, safe_url
@@ -150,6 +157,10 @@ url_text = st.lists(
             "~",
             "'",
             "@",
+            ".PDF",
+            "/pdf/",
+            "doi.org/",
+            "dx.",
         ]
     ),
     max_size=10,
@@ -163,6 +174,7 @@ url_text = st.lists(
 @example("http://[::1/x")
 def test_web_url_fast_paths_agree_with_ids(url: str) -> None:
     assert _is_web_url(url) == ids.is_web_url(url)
+    assert _is_pdf_url(url) == (ids.classify_url(url) == "pdf")
     slow = quote(url.strip(), safe="/:?#[]@!$&'*+,;=%~-._") if ids.is_web_url(url) else None
     assert safe_url(url) == (slow if url else None)
 

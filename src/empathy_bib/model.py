@@ -274,10 +274,13 @@ class Paper:
     @_once
     def venue(self) -> str | None:
         """Where it appeared: the journal or proceedings, else the publisher or archive."""
+        fields = self.fields  # read directly: this runs for every paper of every render
         for name in ("journal", "journaltitle", "booktitle", "howpublished", "school", "institution"):
-            value = self.text(name)
-            if value:
-                return value
+            raw = fields.get(name)
+            if raw is not None and raw.strip():
+                value = to_unicode(raw)
+                if value:
+                    return value
         if self.arxiv_id:
             return "arXiv"
         return self.text("publisher")
@@ -342,7 +345,7 @@ class Paper:
             pdf = f"https://aclanthology.org/{self.anthology_id}.pdf"
         elif self.arxiv_id:
             pdf = f"https://arxiv.org/pdf/{self.arxiv_id}"
-        if landing and ids.classify_url(landing) == "pdf":
+        if landing and _is_pdf_url(landing):
             pdf, landing = landing, None
         code = self.get(CODE_FIELD)
         arxiv = f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else None
@@ -362,6 +365,15 @@ class Paper:
 _PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][!-~]*)?")
 
 
+_DOI_URL = re.compile(r"^https?://(dx\.)?doi\.org/")
+
+
+def _is_pdf_url(url: str) -> bool:
+    """`ids.classify_url(url) == "pdf"`, without the identifier parsing its later branches do."""
+    lowered = url.lower().split("?")[0].split("#")[0]
+    return not _DOI_URL.match(lowered) and (lowered.endswith(".pdf") or "/pdf/" in lowered)
+
+
 def _is_web_url(url: str) -> bool:
     return bool(_PLAIN_WEB_URL.fullmatch(url)) or ids.is_web_url(url)
 
@@ -371,8 +383,13 @@ def paper_from_entry(bib: BibFile, entry: Block, macros: dict[str, str] | None =
     values: dict[str, str] = {}
     for f in entry.fields:
         key = f.name.lower()
-        if key not in values:  # BibTeX keeps the first of duplicated fields
-            values[key] = _field_value(f.raw_value, macros)
+        if key in values:  # BibTeX keeps the first of duplicated fields
+            continue
+        raw = f.raw_value
+        if len(raw) >= 2 and raw[0] == "{" and raw[-1] == "}" and "#" not in raw:  # most values
+            values[key] = raw[1:-1]
+        else:
+            values[key] = _field_value(raw, macros)
     return Paper(
         key=entry.key or "",
         entry_type=entry.entry_type or "",

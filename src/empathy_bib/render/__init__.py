@@ -285,14 +285,16 @@ def tidy_to_bytes(chunks: Iterable[str]) -> bytes:
 
 
 def _emit_lines(lines: list[str], out: list[bytes], started: bool, held: int) -> tuple[bool, int]:
-    lines = [line.rstrip() for line in lines]
-    first = next((i for i, line in enumerate(lines) if line), None)
-    if first is None:
+    # Joined first: an empty line is then one "\n" more at an end of the text.
+    joined = "\n".join(map(str.rstrip, lines))
+    body = joined.strip("\n")
+    if not body:
         return started, held + len(lines)
-    last = next(i for i in range(len(lines) - 1, -1, -1) if lines[i])
-    separator = "\n" * (held + first + 1) if started else ""
-    out.append((separator + "\n".join(lines[first : last + 1])).encode("utf-8"))
-    return True, len(lines) - 1 - last
+    leading = len(joined) - len(joined.lstrip("\n"))
+    trailing = len(joined) - len(joined.rstrip("\n"))
+    separator = "\n" * (held + leading + 1) if started else ""
+    out.append((separator + body).encode("utf-8"))
+    return True, trailing
 
 
 def _category_bibs(bib: BibFile, listing: Listing) -> dict[str, str]:
@@ -374,9 +376,22 @@ def _changed(
     pairs = outputs.items() if isinstance(outputs, Mapping) else outputs
     for name, content in pairs:
         data = content.encode("utf-8") if isinstance(content, str) else content
-        try:
-            current = (out_dir / name).read_bytes()
-        except OSError:
-            current = None
-        if current != data:
+        if not _holds(out_dir / name, data):
             yield name, data
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file holds exactly `data`; read a block at a time (not a second copy in memory)."""
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        view = memoryview(data)
+        offset = 0
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                if block != view[offset : offset + len(block)]:
+                    return False
+                offset += len(block)
+        return offset == len(data)
+    except OSError:
+        return False

@@ -68,9 +68,9 @@ def site_chunks(
     env: jinja2.Environment, papers: Sequence[Paper], views: Mapping[str, PaperView], taxonomy: Taxonomy
 ) -> Iterator[str]:
     """The page's text in pieces, as the template writes it (not yet tidied)."""
-    by_slug = taxonomy.by_slug
+    placing = _Placing(taxonomy.by_slug)
     # Made as the loop reaches them (the template iterates once), so each is freed once written.
-    entries = (_entry(views[p.key], by_slug) for p in papers)
+    entries = (_entry(views[p.key], placing) for p in papers)
     years = sorted({views[p.key].year for p in papers if views[p.key].year}, reverse=True)
     template = env.get_template(TEMPLATE)
     return template.generate(
@@ -88,14 +88,34 @@ def render_site(
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n"
 
 
-def _entry(view: PaperView, by_slug: Mapping[str, Category]) -> SiteEntry:
+class _Placing:
+    """The filter slugs and section titles of a set of categories, escaped, worked out once per set."""
+
+    def __init__(self, by_slug: Mapping[str, Category]):
+        self.by_slug = by_slug
+        self.done: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
+
+    def __call__(self, categories: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+        found = self.done.get(categories)
+        if found is None:
+            found = self.done[categories] = self._place(categories)
+        return found
+
+    def _place(self, categories: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+        by_slug = self.by_slug
+        slugs: dict[str, None] = {}
+        for slug in categories:
+            category = by_slug.get(slug)
+            while category is not None:  # a paper in a subsection is also in its section
+                slugs[category.slug] = None
+                category = by_slug.get(category.parent or "")
+        titles = tuple(escape_html(by_slug[s].heading) for s in categories if s in by_slug)
+        return escape_html(" ".join(slugs)), titles
+
+
+def _entry(view: PaperView, placing: _Placing) -> SiteEntry:
     text = " ".join((view.title, view.all_authors, view.venue)).lower()
-    slugs: dict[str, None] = {}
-    for slug in view.categories:
-        category = by_slug.get(slug)
-        while category is not None:  # a paper in a subsection is also in its section
-            slugs[category.slug] = None
-            category = by_slug.get(category.parent or "")
+    filter_slugs, titles = placing(view.categories)
     return SiteEntry(
         key=escape_html(view.key),
         title=escape_html(view.title),
@@ -105,8 +125,8 @@ def _entry(view: PaperView, by_slug: Mapping[str, Category]) -> SiteEntry:
         links=tuple(SiteLink(escape_html(link.label), escape_html(link.url)) for link in view.links),
         bibtex=escape_html(view.bibtex),
         search_text=escape_html(text),
-        category_titles=tuple(escape_html(by_slug[s].heading) for s in view.categories if s in by_slug),
-        filter_slugs=escape_html(" ".join(slugs)),
+        category_titles=titles,
+        filter_slugs=filter_slugs,
     )
 
 
