@@ -72,8 +72,9 @@ def _check_anthology(ctx: Context, view: EntryView, anthology_id: str) -> None:
     paper = view.paper
     year, venue, findings = anthology_venue(anthology_id)
     year_span = view.spans.get("year")
-    if year_span is not None and (paper.get("year") or "").strip() != str(year):
-        message = f"year {paper.get('year')} disagrees with Anthology id {anthology_id} (published {year})"
+    written = view.values.get("year")  # `paper.get("year")`
+    if year_span is not None and (written or "").strip() != str(year):
+        message = f"year {written} disagrees with Anthology id {anthology_id} (published {year})"
         ctx.report("E503", year_span.value_start, message, paper.key)
     venue_name, venue_span = _venue(view)
     if venue_name is None or venue_span is None:
