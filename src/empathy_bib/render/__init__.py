@@ -151,7 +151,7 @@ def build_listing(bib: BibFile, taxonomy: Taxonomy, papers: Sequence[Paper] | No
     return Listing(papers, taxonomy, by_category, views)
 
 
-def template_env(styles: Path, views: Mapping[str, PaperView]) -> jinja2.Environment:
+def template_env(styles: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(styles)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
@@ -163,7 +163,6 @@ def template_env(styles: Path, views: Mapping[str, PaperView]) -> jinja2.Environ
     )
     readme.register_filters(env)
     env.globals["include_raw"] = lambda name: _read_style(styles, name)
-    env.globals["paper"] = views.get
     return env
 
 
@@ -205,7 +204,7 @@ def render_outputs(
         if problems:
             raise RenderRefused(problems)
         listing = build_listing(bib, taxonomy, papers)
-    env = template_env(styles, listing.views)
+    env = template_env(styles)
     return _outputs(bib, listing, env)
 
 
