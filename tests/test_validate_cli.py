@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -143,3 +144,30 @@ def test_real_process_no_traceback_on_garbage(tmp_path: Path) -> None:
     assert f"{path}:1: invalid UTF-8 at byte offset 6" in proc.stderr
     assert f"{path}:1:7: error E109 " in proc.stdout  # located, and the rest still checked
     assert " E10" in proc.stdout.replace("E109", "")
+
+
+def test_collector_paused_while_checking_and_restored_after(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """validate runs without the cyclic GC (for speed) but hands it back, even on an error."""
+    from empathy_bib import check
+
+    seen: list[bool] = []
+    real = check.check_path
+
+    def spy(path: Path, taxonomy: object) -> list[check.Diagnostic]:
+        seen.append(gc.isenabled())
+        return real(path, taxonomy)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check, "check_path", spy)
+    assert gc.isenabled()
+    assert main(["validate", str(write(project, BROKEN))]) == 1
+    assert main(["validate", "missing.bib"]) == 2
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:  # a caller that had paused it finds it paused still
+        main(["validate", str(project / "references.bib")])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    capsys.readouterr()
