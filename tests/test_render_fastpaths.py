@@ -19,7 +19,7 @@ from pybtex.database import Person
 
 from empathy_bib import ids
 from empathy_bib.bibfile import BibFile, resolve_value
-from empathy_bib.latex import Span, _matching_brace, protected_spans, to_unicode_keep_spaces
+from empathy_bib.latex import Span, _matching_brace, protected_spans, to_unicode, to_unicode_keep_spaces
 from empathy_bib.model import (
     _field_value,
     _is_pdf_url,
@@ -289,3 +289,11 @@ WORDS_IN_TITLES = ["Empathy", "LLMs", "Cause-Aware", "a", ":", "Title:", "?", "B
 def test_sentence_case_equals_the_word_loop(text: str, at_start: bool) -> None:
     assert _sentence_case(text, at_start) == sentence_case_reference(text, at_start)
     assert _sentence_case(text, at_start) == sentence_case_reference(text, at_start)  # cached now
+
+
+BLANKS = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+
+
+@given(st.lists(st.sampled_from([*BLANKS, "a", "{", "}", "b"]), max_size=12).map("".join))
+def test_plain_values_collapse_blanks_as_the_regex_did(value: str) -> None:
+    assert to_unicode(value) == re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()

@@ -31,10 +31,11 @@ _ENCODER = UnicodeToLatexEncoder(
 @lru_cache(maxsize=65536)
 def to_unicode(value: str) -> str:
     """Plain Unicode text of a LaTeX value: accents decoded, braces and commands removed."""
+    # `" ".join(text.split())` is `_SPACES.sub(" ", text).strip()`, faster (same blanks).
     if _PLAIN.fullmatch(value) and "--" not in value:
-        return _SPACES.sub(" ", value).strip()
-    if _BRACES_ONLY.fullmatch(value) and not any(s in value for s in ("--", "``", "''")):
-        return _SPACES.sub(" ", value.replace("{", "").replace("}", "")).strip()
+        return " ".join(value.split())
+    if _BRACES_ONLY.fullmatch(value) and "--" not in value and "``" not in value and "''" not in value:
+        return " ".join(value.replace("{", "").replace("}", "").split())
     try:
         text = _DECODER.latex_to_text(value)
     except Exception:  # pylatexenc on malformed input: fall back to dropping braces
