@@ -7,7 +7,7 @@ escaped yet, and nothing here is trusted.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import Paper
 from ..taxonomy import Taxonomy
@@ -17,14 +17,12 @@ AUTHOR_LIMIT = 8  # up to this many authors are all listed; longer lists show AU
 AUTHORS_SHOWN = 6
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):  # immutable, and cheaper to build than a frozen dataclass
     label: str  # abs, pdf, code, doi, arXiv: what the URL really is
     url: str  # already checked: an http(s) URL, safe as a link target
 
 
-@dataclass(frozen=True)
-class PaperView:
+class PaperView(NamedTuple):  # immutable, and cheaper to build than a frozen dataclass
     key: str
     title: str
     authors: str  # "A, B, C" or "A, B, ..., F, et al."
