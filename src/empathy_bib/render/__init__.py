@@ -1,9 +1,14 @@
 """Stage 4, render: every generated file, from references.bib, the taxonomy and `styles/`.
 
-`render_all` is pure: it returns `{relative path: text}` and touches no file, so `--check`
-compares and the command writes. All renderers read the same `Paper` objects and `PaperView`s.
-Refusals (an entry without category, an unknown slug, an entry type without a template, and
-every error `validate` reports) are collected first, so nothing is written when any exists.
+`render_outputs` touches no file: it yields `(relative path, bytes)` one output at a time, so
+`--check` compares each and the command stages each to a temporary file, and only finished
+outputs ever exist in memory (`render_all` collects them as text, for tests). All renderers
+read the same `Paper` objects and one `PaperView` per paper. Refusals (an entry without
+category, an unknown slug, an entry type without a template, and every error `validate`
+reports) are collected first, so nothing is written when any exists.
+
+Speed (bench/bench_render.py): the work per paper is done once and shared, templates print
+values escaped once in Python, outputs are streamed, and the cyclic collector is paused.
 """
 
 from __future__ import annotations
