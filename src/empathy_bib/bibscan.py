@@ -47,6 +47,7 @@ class ScannedBlock(NamedTuple):
     fields: tuple[FieldSpan, ...]
 
 
+_new_tuple = tuple.__new__
 _BLOCK_START = re.compile(r"@(\w*)[ \t]*(?=[{(])")
 _AT_LINE_START = re.compile(r"\n\s*@")
 
@@ -148,19 +149,20 @@ def _scan_entry(text: str, m: re.Match[str], body_start: int) -> ScannedBlock | 
         return None
     fields: list[FieldSpan] = []
     pos = key_end + 1
+    match_field = _FIELD.match
     while True:
-        quick = _FIELD.match(text, pos)
+        quick = match_field(text, pos)
         if quick is not None:
-            value = quick.group("value").rstrip()
-            value_start = quick.start("value")
-            fields.append(
-                FieldSpan(
-                    quick.group("name"), *quick.span("name"), value_start, value_start + len(value), value
-                )
-            )
-            if quick.group("mark") == "}":
-                return _entry(text, m, key, tuple(fields), quick.end())
+            # The hot loop of every command: one group() call, no NamedTuple.__new__ frame.
+            name, raw_value, mark = quick.group(1, 2, 3)
+            value = raw_value.rstrip()
+            name_start = quick.start(1)
+            value_start = quick.start(2)
+            span = (name, name_start, name_start + len(name), value_start, value_start + len(value), value)
+            fields.append(_new_tuple(FieldSpan, span))
             pos = quick.end()
+            if mark == "}":
+                return _entry(text, m, key, tuple(fields), pos)
             continue
         name_end = _NAME.match(text, pos).end()  # type: ignore[union-attr]
         if name_end >= len(text):
