@@ -23,12 +23,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import NamedTuple
-
-from bibtexparser import model as bpmodel
-from bibtexparser.splitter import Splitter
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import bibscan
+
+if TYPE_CHECKING:
+    from bibtexparser import model as bpmodel
 from .bibscan import FieldSpan
 from .errors import BibParseError, BibReadError, EditError
 
@@ -148,6 +148,9 @@ class BibFile:
         if scanned is not None:
             self.blocks = [_block_from_scan(self.text, sb) for sb in scanned]
             return
+        # bibtexparser is imported only here: files the fast scanner reads never pay for it.
+        from bibtexparser.splitter import Splitter
+
         try:
             library = Splitter(self.text).split()
         except Exception as exc:  # the splitter's own bugs must not become tracebacks
@@ -436,6 +439,8 @@ def _locate_blocks(text: str, parsed: Iterable[bpmodel.Block]) -> Iterator[Block
 
 
 def _make_block(text: str, pb: bpmodel.Block, start: int, end: int, raw: str) -> Block:
+    from bibtexparser import model as bpmodel
+
     # Duplicate keys and duplicate fields are semantic problems (validate reports them),
     # not syntax ones: the entry itself parsed.
     if isinstance(pb, (bpmodel.DuplicateBlockKeyBlock, bpmodel.DuplicateFieldKeyBlock)):
