@@ -184,6 +184,8 @@ def split_name_list_fast(text: str) -> list[str]:
     pybtex's `_find_closing_brace` ends it (at its closing brace, or after the last brace when it
     is never closed, or at the end when no brace follows).
     """
+    if not _AND.search(text):  # one name: masking could only remove separators
+        return [text.strip()]
     masked = text
     if "{" in text:
         pieces = []
@@ -246,7 +248,10 @@ class Paper:
 
     # ------------------------------------------------------------------ text
     def get(self, name: str) -> str | None:
-        value = self.fields.get(name.lower())
+        # Keys are lower-case and so are the names the code asks for: lower() only when missed.
+        value = self.fields.get(name)
+        if value is None:
+            value = self.fields.get(name.lower())
         return value if value is None or value.strip() else None
 
     def text(self, name: str) -> str | None:
