@@ -39,19 +39,21 @@ def run(args: argparse.Namespace) -> int:
     taxonomy = load_taxonomy(project.taxonomy)
     try:
         outputs = render_outputs(bib, taxonomy, project.styles, path=str(bib_path))
-    except RenderRefused as refused:
+        counted = _Counted(outputs)  # outputs are rendered one at a time, as they are compared
+        if args.check:
+            stale = stale_outputs(counted, out_dir)
+        else:
+            written = write_outputs(counted, out_dir)
+    except RenderRefused as refused:  # raised before any output is written
         for problem in refused.problems:
             print(problem, file=sys.stderr)
         raise
-    counted = _Counted(outputs)  # outputs are rendered one at a time, as they are compared
     if args.check:
-        stale = stale_outputs(counted, out_dir)
         for name in stale:
             print(f"stale: {out_dir / name} (run 'empathy-bib render')", file=sys.stderr)
         if not stale:
             print(f"all {counted.count} outputs are up to date")
         return 1 if stale else 0
-    written = write_outputs(counted, out_dir)
     for name in written:
         print(f"wrote {out_dir / name}")
     print(f"{len(written)} of {counted.count} outputs changed")

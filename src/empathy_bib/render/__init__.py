@@ -32,7 +32,7 @@ from ..bibfile import BibFile
 from ..errors import EmpathyBibError
 from ..model import Paper, iter_papers
 from ..taxonomy import Taxonomy
-from . import catbib, csljson, readme, site
+from . import catbib, csljson, gate, readme, site
 from .view import PaperView, paper_views
 
 README = "README.md"
@@ -86,10 +86,15 @@ def find_problems(
 ) -> list[Problem]:
     """Everything that stops a render: validate's errors, then what the renderers need."""
     problems = _validate_errors(bib, taxonomy, path) if validate else []
-    problems.extend(structural_problems(bib, taxonomy, path, papers))
+    return merged(problems, structural_problems(bib, taxonomy, path, papers))
+
+
+def merged(*groups: Sequence[Problem]) -> list[Problem]:
+    """The problems of every group, each once, in file order."""
     unique: dict[tuple[int, str], Problem] = {}
-    for p in problems:
-        unique.setdefault((p.line, p.message), p)
+    for group in groups:
+        for p in group:
+            unique.setdefault((p.line, p.message), p)
     return sorted(unique.values(), key=lambda p: p.line)
 
 
@@ -204,13 +209,38 @@ def render_outputs(
     long list's README as a Python string with one emoji costs 4 bytes a character).
     """
     with paused_gc():
-        papers = list(iter_papers(bib))
-        problems = find_problems(bib, taxonomy, path, papers, validate=validate)
-        if problems:
-            raise RenderRefused(problems)
-        listing = build_listing(bib, taxonomy, papers)
+        # validate's checks start first: on a long list they run in a forked child meanwhile
+        no_errors: list[Problem] = []
+        verdict = gate.Verdict(
+            (lambda: _validate_errors(bib, taxonomy, path)) if validate else (lambda: no_errors),
+            len(bib.entries),
+        )
+        try:
+            papers = list(iter_papers(bib))
+            structural = structural_problems(bib, taxonomy, path, papers)
+            if structural:
+                raise RenderRefused(merged(verdict.result(), structural))
+            listing = build_listing(bib, taxonomy, papers)
+        except BaseException:
+            verdict.close()
+            raise
     env = template_env(styles)
-    return _outputs(bib, listing, env)
+    return _outputs_then_verdict(bib, listing, env, verdict)
+
+
+def _outputs_then_verdict(
+    bib: BibFile, listing: Listing, env: jinja2.Environment, verdict: gate.Verdict[list[Problem]]
+) -> Iterator[tuple[str, bytes]]:
+    """The outputs, then validate's verdict: `RenderRefused` after the last output when the list
+    has errors, so a caller that writes only after the last output (write_outputs, --check)
+    writes nothing."""
+    try:
+        yield from _outputs(bib, listing, env)
+        problems = verdict.result()
+        if problems:
+            raise RenderRefused(merged(problems))
+    finally:
+        verdict.close()
 
 
 @contextlib.contextmanager
@@ -333,19 +363,30 @@ def write_outputs(
     nothing. A file keeps its permissions; a new one gets the usual ones (umask applied).
     """
     staged: list[tuple[str, str, Path]] = []  # name, temporary file, target
+    created: list[Path] = []  # folders made for the outputs, removed again if nothing is written
     try:
         for name, data in _changed(outputs, out_dir):
             target = out_dir / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+            created.extend(_make_folders(target.parent))
             staged.append((name, _stage(target, data), target))
     except BaseException:
         for _, temporary, _ in staged:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     for _, temporary, target in staged:
         os.replace(temporary, target)
     return [name for name, _, _ in staged]
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and missing parents; returns those it created, outermost first."""
+    missing = [f for f in (folder, *folder.parents) if not f.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    return list(reversed(missing))
 
 
 def _stage(target: Path, data: bytes) -> str:
