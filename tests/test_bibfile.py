@@ -273,3 +273,14 @@ def test_property_garbage_never_crashes_and_fast_scanner_agrees(text: str) -> No
     bib = BibFile.from_text(text)
     assert bib.to_bytes() == text.encode()
     assert bib.blocks == BibFile.from_text(text, fast=False).blocks
+
+
+def test_a_new_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    from empathy_bib.bibfile import atomic_write_text
+
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "new.bib", "@misc{a, title={A}}\n")
+    finally:
+        os.umask(old)
+    assert ((tmp_path / "new.bib").stat().st_mode & 0o777) == 0o644
