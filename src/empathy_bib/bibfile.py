@@ -544,22 +544,28 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
     """Replace `target` with `data` atomically, keeping its permissions when it exists."""
     target = Path(target)
     directory = target.parent if str(target.parent) else Path(".")
-    mode = None
-    with contextlib.suppress(FileNotFoundError):
+    try:
         mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:  # a new file gets the usual permissions, not mkstemp's 0600
+        mode = 0o666 & ~_current_umask()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp_name, mode)
+        os.chmod(tmp_name, mode)
         os.replace(tmp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_text(target: Path, text: str) -> None:
