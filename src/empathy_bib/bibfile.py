@@ -547,7 +547,7 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:  # a new file gets the usual permissions, not mkstemp's 0600
-        mode = 0o666 & ~_current_umask()
+        mode = 0o666 & ~current_umask()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -562,7 +562,7 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
         raise
 
 
-def _current_umask() -> int:
+def current_umask() -> int:
     mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
     os.umask(mask)
     return mask

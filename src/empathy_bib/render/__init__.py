@@ -28,7 +28,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..bibfile import BibFile
+from ..bibfile import BibFile, current_umask
 from ..errors import EmpathyBibError
 from ..model import Paper, iter_papers
 from ..taxonomy import Taxonomy
@@ -394,7 +394,7 @@ def _stage(target: Path, data: bytes) -> str:
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
-        mode = 0o666 & ~_umask()
+        mode = 0o666 & ~current_umask()
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -407,12 +407,6 @@ def _stage(target: Path, data: bytes) -> str:
             os.unlink(temporary)
         raise
     return temporary
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)  # the only way to read it is to set it
-    os.umask(mask)
-    return mask
 
 
 def _changed(
