@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, TypeVar, overload
 
-from pybtex.database import Person
-
 from . import ids
 from .bibfile import BibFile, Block, resolve_value
 from .latex import Span, protected_spans, to_unicode
@@ -121,6 +119,8 @@ def split_name(raw: str) -> NameParts:
     fast = _split_comma_name(stripped)
     if fast is not None:
         return fast
+    from pybtex.database import Person  # imported on first use: validate and most names never need it
+
     person = Person(stripped)
     return NameParts(
         first=tuple(person.first_names + person.middle_names),

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import importlib
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -131,18 +129,13 @@ def structural_problems(
 
 
 def _validate_errors(bib: BibFile, taxonomy: Taxonomy, path: str) -> list[Problem]:
-    """validate's error-severity diagnostics (`empathy_bib.check.check_bib`), as render problems."""
-    try:
-        module = importlib.import_module("empathy_bib.check")
-    except ImportError:
-        return []
-    check: Callable[..., Sequence[Any]] | None = getattr(module, "check_bib", None)
-    if check is None:  # the validate stage is not installed in this build
-        return []
+    """validate's error-severity diagnostics, as render problems."""
+    from ..check import ERROR, check_bib
+
     return [
-        Problem(str(d.path or path), int(d.line or 0), f"{d.code}: {d.message}", d.key)
-        for d in check(bib, taxonomy, path=Path(path))
-        if str(getattr(d.severity, "value", d.severity)).lower() == "error"
+        Problem(d.path or path, d.line, f"{d.code}: {d.message}", d.key)
+        for d in check_bib(bib, taxonomy, path=Path(path))
+        if d.severity == ERROR
     ]
 
 
