@@ -144,14 +144,19 @@ def _validate_errors(bib: BibFile, taxonomy: Taxonomy, path: str) -> list[Proble
 
 def build_listing(bib: BibFile, taxonomy: Taxonomy, papers: Sequence[Paper] | None = None) -> Listing:
     papers = list(iter_papers(bib)) if papers is None else list(papers)
+    views = paper_views(papers, taxonomy)
+    return Listing(papers, taxonomy, papers_by_category(papers, taxonomy), views)
+
+
+def papers_by_category(papers: Sequence[Paper], taxonomy: Taxonomy) -> dict[str, list[Paper]]:
+    """slug -> papers in file order, for every category that takes papers."""
     allowed = set(taxonomy.paper_slugs)
     by_category: dict[str, list[Paper]] = {slug: [] for slug in taxonomy.paper_slugs}
     for paper in papers:
         for slug in dict.fromkeys(paper.categories):  # a slug written twice counts once
             if slug in allowed:
                 by_category[slug].append(paper)
-    views = paper_views(papers, taxonomy)
-    return Listing(papers, taxonomy, by_category, views)
+    return by_category
 
 
 def template_env(styles: Path) -> jinja2.Environment:
@@ -202,38 +207,66 @@ def render_outputs(
     long list's README as a Python string with one emoji costs 4 bytes a character).
     """
     with paused_gc():
-        # validate's checks start first: on a long list they run in a forked child meanwhile
-        no_errors: list[Problem] = []
-        verdict = gate.Verdict(
-            (lambda: _validate_errors(bib, taxonomy, path)) if validate else (lambda: no_errors),
-            len(bib.entries),
-        )
+        papers = list(iter_papers(bib))
+        for paper in papers:  # what both processes need, worked out once before the fork
+            paper.authors, paper.links, paper.year  # noqa: B018 (cached on first access)
+        # The child's share starts next: on a long list it runs in a forked process meanwhile,
+        # on the papers built above (inherited, not rebuilt).
+        work = gate.Verdict(lambda: _child_work(bib, taxonomy, path, validate, papers), len(bib.entries))
         try:
-            papers = list(iter_papers(bib))
             structural = structural_problems(bib, taxonomy, path, papers)
             if structural:
-                raise RenderRefused(merged(verdict.result(), structural))
+                raise RenderRefused(merged(work.result().problems, structural))
             listing = build_listing(bib, taxonomy, papers)
         except BaseException:
-            verdict.close()
+            work.close()
             raise
     env = template_env(styles)
-    return _outputs_then_verdict(bib, listing, env, verdict)
+    return _outputs_then_verdict(bib, listing, env, work)
+
+
+@dataclass(frozen=True)
+class ChildWork:
+    """The child's share of a render: validate's verdict and the CSL-JSON (which needs no views)."""
+
+    problems: list[Problem]
+    csl_json: bytes | None  # None: not rendered (the list has errors, or rendering it failed)
+
+
+def _child_work(
+    bib: BibFile, taxonomy: Taxonomy, path: str, validate: bool, papers: Sequence[Paper]
+) -> ChildWork:
+    problems = _validate_errors(bib, taxonomy, path) if validate else []
+    if problems:
+        return ChildWork(problems, None)
+    try:
+        return ChildWork([], csl_json_bytes(papers))
+    except Exception:  # a list the render will refuse anyway: the parent says why
+        return ChildWork([], None)
+
+
+def csl_json_bytes(papers: Sequence[Paper]) -> bytes:
+    return _to_bytes(csljson.csl_json_chunks(papers))
 
 
 def _outputs_then_verdict(
-    bib: BibFile, listing: Listing, env: jinja2.Environment, verdict: gate.Verdict[list[Problem]]
+    bib: BibFile, listing: Listing, env: jinja2.Environment, work: gate.Verdict[ChildWork]
 ) -> Iterator[tuple[str, bytes]]:
-    """The outputs, then validate's verdict: `RenderRefused` after the last output when the list
-    has errors, so a caller that writes only after the last output (write_outputs, --check)
-    writes nothing."""
+    """The README, the page and the category files, then the child's share: `RenderRefused`
+    after those when the list has errors, so a caller that writes only after the last output
+    (write_outputs, --check) writes nothing."""
     try:
-        yield from _outputs(bib, listing, env)
-        problems = verdict.result()
-        if problems:
-            raise RenderRefused(merged(problems))
+        yield from _documents(listing, env)
+        for name, text in _category_bibs(bib, listing.taxonomy, listing.by_category):
+            yield name, text.encode("utf-8")
+        done = work.result()
+        if done.problems:
+            raise RenderRefused(merged(done.problems))
+        with paused_gc():
+            data = done.csl_json if done.csl_json is not None else csl_json_bytes(listing.papers)
+        yield CSL_JSON, data
     finally:
-        verdict.close()
+        work.close()
 
 
 @contextlib.contextmanager
@@ -253,18 +286,13 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _outputs(bib: BibFile, listing: Listing, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
-    # Each output is rendered whole with the collector paused, then handed over.
+def _documents(listing: Listing, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
+    """The README and the page, each rendered whole with the collector paused, then handed over."""
     taxonomy, papers, views = listing.taxonomy, listing.papers, listing.views
     try:
         with paused_gc():
             data = tidy_to_bytes(readme.readme_chunks(env, taxonomy, listing.by_category, views, len(papers)))
         yield README, data
-        for name, text in _category_bibs(bib, listing).items():
-            yield name, text.encode("utf-8")
-        with paused_gc():
-            data = _to_bytes(csljson.csl_json_chunks(papers))
-        yield CSL_JSON, data
         with paused_gc():
             data = tidy_to_bytes(site.site_chunks(env, papers, views, taxonomy))
         yield SITE, data
@@ -324,15 +352,16 @@ def _emit_lines(lines: list[str], out: list[bytes], started: bool, held: int) ->
     return True, trailing
 
 
-def _category_bibs(bib: BibFile, listing: Listing) -> dict[str, str]:
+def _category_bibs(
+    bib: BibFile, taxonomy: Taxonomy, by_category: Mapping[str, Sequence[Paper]]
+) -> Iterator[tuple[str, str]]:
     headers = catbib.header_blocks(bib)
-    out = {}
-    for category in listing.taxonomy.paper_categories:
+    for category in taxonomy.paper_categories:
         # Only taxonomy slugs (checked against SLUG_RE when loaded) ever become file names.
-        out[f"{BIB_DIR}/{category.slug}.bib"] = catbib.render_category_bib(
-            category, listing.by_category[category.slug], headers
+        yield (
+            f"{BIB_DIR}/{category.slug}.bib",
+            catbib.render_category_bib(category, by_category[category.slug], headers),
         )
-    return out
 
 
 # ---------------------------------------------------------------------- files
