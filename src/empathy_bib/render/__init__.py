@@ -8,7 +8,8 @@ category, an unknown slug, an entry type without a template, and every error `va
 reports) are collected first, so nothing is written when any exists.
 
 Speed (bench/bench_render.py): the work per paper is done once and shared, templates print
-values escaped once in Python, outputs are streamed, and the cyclic collector is paused.
+values escaped once in Python, outputs are streamed, the cyclic collector is paused, and on a
+long list validate's checks and the CSL-JSON run in a forked child beside the rest (`gate`).
 """
 
 from __future__ import annotations

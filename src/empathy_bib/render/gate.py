@@ -1,9 +1,10 @@
-"""validate's verdict for render, worked out in a forked process while the outputs are rendered.
+"""Part of a render worked out in a forked process: validate's verdict (and the CSL-JSON).
 
 Render must refuse a list that validate rejects, and on a long list validate's checks cost about
 a quarter of the render. Both only read the parsed file, so where `os.fork` exists a child runs
-the checks on its copy-on-write view of the file while the parent renders, and the outputs are
-committed only once the child's verdict is in: the machine's second core does the checking.
+the checks (then the CSL-JSON, which needs none of the parent's views) on its copy-on-write view
+of the file while the parent renders the README and the page; the outputs are committed only
+once the child's verdict is in. The machine's second core does the checking.
 Short lists, and systems without fork, run the checks in the same process first. Should the
 child fail in any way, the parent runs the checks itself: the verdict is the same either way.
 """
