@@ -171,3 +171,24 @@ def test_collector_paused_while_checking_and_restored_after(
     finally:
         gc.enable()
     capsys.readouterr()
+
+
+def test_select_and_ignore_defaults_come_from_pyproject(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text('[tool.empathy-bib]\nbib = "refs.bib"\nignore = ["E302"]\n')
+    (tmp_path / "refs.bib").write_text("@misc{a2999x, title = {A}, year = {2999}}\n")
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "empathy_bib", "validate", *extra],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+
+    assert "E302" not in run().stdout
+    assert "E302" in run("--ignore", "W").stdout  # the command line wins

@@ -29,6 +29,8 @@ class Project:
     bib: Path
     styles: Path
     taxonomy: Path
+    select: str = ""  # validate's default --select / --ignore (comma-separated codes or prefixes)
+    ignore: str = ""
 
 
 def find_project(start: Path | None = None) -> Project:
@@ -62,4 +64,21 @@ def _project(root: Path, settings: dict[str, object]) -> Project:
 
     styles = path("styles", DEFAULT_STYLES)
     taxonomy = path("taxonomy", DEFAULT_TAXONOMY) if "taxonomy" in settings else styles / "categories.toml"
-    return Project(root=root, bib=path("bib", DEFAULT_BIB), styles=styles, taxonomy=taxonomy)
+    return Project(
+        root=root,
+        bib=path("bib", DEFAULT_BIB),
+        styles=styles,
+        taxonomy=taxonomy,
+        select=_codes(settings, "select", root),
+        ignore=_codes(settings, "ignore", root),
+    )
+
+
+def _codes(settings: dict[str, object], name: str, root: Path) -> str:
+    """`select = ["E2", "W310"]` or `select = "E2,W310"`, as the command line's comma form."""
+    value = settings.get(name, "")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ",".join(str(v) for v in value)
+    raise UsageError(f"[tool.empathy-bib] {name} must be a list of check codes", path=root / "pyproject.toml")

@@ -40,9 +40,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--strict", action="store_true", help="warnings count as errors for the exit code")
     parser.add_argument(
-        "--select", default="", metavar="CODES", help="only these codes or prefixes (E2,W310)"
+        "--select",
+        default="",
+        metavar="CODES",
+        help="only these codes or prefixes, e.g. E2,W310 (default: [tool.empathy-bib] select)",
     )
-    parser.add_argument("--ignore", default="", metavar="CODES", help="skip these codes or prefixes")
+    parser.add_argument(
+        "--ignore",
+        default="",
+        metavar="CODES",
+        help="skip these codes or prefixes (default: [tool.empathy-bib] ignore)",
+    )
     parser.add_argument(
         "--fix",
         action="store_true",
@@ -66,8 +74,10 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from ..check import check_path, filter_codes, report
 
-    select, ignore = _codes(args.select, "--select"), _codes(args.ignore, "--ignore")
     project = find_project()
+    # the command line wins over [tool.empathy-bib] select / ignore in pyproject.toml
+    select = _codes(args.select or project.select, "--select")
+    ignore = _codes(args.ignore or project.ignore, "--ignore")
     paths = [Path(p) for p in args.bib] or [_relative(project.bib)]
     taxonomy = _taxonomy(project.taxonomy)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
