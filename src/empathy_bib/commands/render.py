@@ -29,7 +29,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..render import RenderRefused, paused_gc, render_outputs, stale_outputs, write_outputs
+    from ..gcpause import paused_gc
+    from ..render import RenderRefused, render_outputs, stale_outputs, write_outputs
 
     project = find_project()
     bib_path: Path = args.bib or project.bib

@@ -15,7 +15,6 @@ long list validate's checks and the CSL-JSON run in a forked child beside the re
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import stat
 import tempfile
@@ -29,6 +28,7 @@ from markupsafe import Markup
 
 from ..bibfile import BibFile, current_umask
 from ..errors import EmpathyBibError
+from ..gcpause import paused_gc
 from ..model import Paper, iter_papers
 from ..taxonomy import Taxonomy
 from . import catbib, csljson, gate, readme, site
@@ -268,23 +268,6 @@ def _outputs_then_verdict(
         yield CSL_JSON, data
     finally:
         work.close()
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused for a while.
-
-    A render allocates millions of small objects that form no cycles, and every full collection
-    walks all of them, the parsed file included: about a fifth of the time on 10,000 entries.
-    Reference counting still frees everything; only cycle detection waits.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _documents(listing: Listing, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
