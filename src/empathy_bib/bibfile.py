@@ -109,15 +109,7 @@ class BibFile:
     def load(cls, path: str | os.PathLike[str]) -> BibFile:
         """Read and split a file. Raises `BibReadError` (missing, a directory, not UTF-8)."""
         p = Path(path)
-        try:
-            data = p.read_bytes()
-        except FileNotFoundError:
-            raise BibReadError("no such file", path=p) from None
-        except IsADirectoryError:
-            raise BibReadError("is a directory, not a .bib file", path=p) from None
-        except OSError as exc:
-            raise BibReadError(f"cannot read: {exc.strerror or exc}", path=p) from None
-        return cls.from_bytes(data, path=p)
+        return cls.from_bytes(read_bib_bytes(p), path=p)
 
     @classmethod
     def from_bytes(cls, data: bytes, path: Path | None = None) -> BibFile:
@@ -560,6 +552,18 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+def read_bib_bytes(path: Path) -> bytes:
+    """A file's bytes; `BibReadError` saying why when it is missing, a folder or unreadable."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BibReadError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise BibReadError("is a directory, not a .bib file", path=path) from None
+    except OSError as exc:
+        raise BibReadError(f"cannot read: {exc.strerror or exc}", path=path) from None
 
 
 def current_umask() -> int:

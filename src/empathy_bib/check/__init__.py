@@ -13,8 +13,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..bibfile import BOM, BibFile
-from ..errors import BibReadError
+from ..bibfile import BOM, BibFile, read_bib_bytes
 from ..gcpause import paused_gc
 from ..taxonomy import Taxonomy
 from . import consistency, fields, identity, listrules, syntax
@@ -51,14 +50,7 @@ def check_bib(
 def check_path(path: str | os.PathLike[str], taxonomy: Taxonomy | None) -> list[Diagnostic]:
     """Read and check a file. Raises `BibReadError` only when the file cannot be read at all."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise BibReadError("no such file", path=p) from None
-    except IsADirectoryError:
-        raise BibReadError("is a directory, not a .bib file", path=p) from None
-    except OSError as exc:
-        raise BibReadError(f"cannot read: {exc.strerror or exc}", path=p) from None
+    data = read_bib_bytes(p)
     encoding: list[Diagnostic] = []
     try:
         text = data.decode("utf-8")
