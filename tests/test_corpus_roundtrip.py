@@ -8,39 +8,47 @@ from pathlib import Path
 import pytest
 
 from empathy_bib.bibfile import BibFile
-from empathy_bib.errors import BibReadError
+from empathy_bib.errors import BibParseError, BibReadError
 
 from .conftest import corpus_files
 
 pytestmark = pytest.mark.corpus
 
 
-def load(path: Path) -> BibFile:
+def load(path: Path) -> BibFile | None:
+    """The file, or None when it is not UTF-8 (then the error must say where)."""
     try:
         return BibFile.load(path)
-    except BibReadError:
-        pytest.skip("not UTF-8: validate reports it; nothing to round-trip")
+    except BibReadError as error:
+        assert error.line is not None and "byte offset" in str(error)
+        return None
 
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:60])
 def test_roundtrip_is_byte_identical(path: Path, corpus_dir: Path) -> None:
     bib = load(path)
-    assert bib.to_bytes() == path.read_bytes()
+    assert bib is None or bib.to_bytes() == path.read_bytes()
 
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:60])
 def test_fast_scanner_agrees_with_bibtexparser(path: Path, corpus_dir: Path) -> None:
     bib = load(path)
-    text = path.read_bytes().decode("utf-8")
-    assert bib.blocks == BibFile.from_text(text, fast=False).blocks
+    if bib is not None:
+        text = path.read_bytes().decode("utf-8")
+        assert bib.blocks == BibFile.from_text(text, fast=False).blocks
 
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:60])
 def test_insert_into_first_entry_changes_only_that_line(path: Path, corpus_dir: Path) -> None:
     bib = load(path)
-    if not bib.is_complete or not bib.entries:
-        pytest.skip("did not parse completely, or has no entry: never rewritten")
+    if bib is None or not bib.entries:
+        return  # nothing to insert into
     before = bib.text
+    if not bib.is_complete:  # a file that did not parse completely is never rewritten
+        with pytest.raises(BibParseError):
+            bib.set_field(bib.entries[0].key or "", "zzinserted", "10.1234/x")
+        assert bib.text == before
+        return
     entry = bib.entries[0]
     if entry.field("zzinserted") is not None:
         pytest.skip("field already present")
