@@ -44,13 +44,14 @@ def breakdown(bib: Path) -> list[tuple[str, float]]:
     """Seconds per stage, measured in this process as `check_path` runs them (GC paused, taxonomy)."""
     start = time.perf_counter()
     from empathy_bib.bibfile import BibFile
-    from empathy_bib.check import consistency, fields, gc_paused, identity, listrules, syntax
+    from empathy_bib.check import consistency, fields, identity, listrules, syntax
     from empathy_bib.check.context import Context
+    from empathy_bib.gcpause import paused_gc
     from empathy_bib.taxonomy import load_taxonomy
 
     stages: list[tuple[str, float]] = [("imports", time.perf_counter() - start)]
     taxonomy = load_taxonomy(ROOT / "styles" / "categories.toml")
-    with gc_paused():
+    with paused_gc():
         start = time.perf_counter()
         loaded = BibFile.load(bib)
         stages.append(("load (bib layer split)", time.perf_counter() - start))
