@@ -1,0 +1,25 @@
+"""The bench scripts still run (on a few entries): a refactoring must not break the figures' source."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT, require_tool
+
+
+@pytest.mark.parametrize("script", ["bench_bibfile.py", "bench_validate.py"])
+def test_bench_script_runs_on_a_small_file(script: str) -> None:
+    if script == "bench_validate.py":
+        require_tool("bibtool")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), "40"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "wall s" in result.stdout
