@@ -123,4 +123,4 @@ def _print_summary(
             if r.strategy is dois.Strategy.ARXIV:
                 console.print(f"  {r.key}: suggestion: {s.doi or ''} {s.why}", markup=False, highlight=False)
     verb = "would write" if dry_run else "wrote"
-    console.print(f"{verb} {written} DOIs; {sent} requests sent (the rest from the cache)", highlight=False)
+    console.print(f"{verb} {written} DOIs; {sent} requests sent", highlight=False)
