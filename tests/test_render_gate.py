@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,19 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on t
 
 @pytest.fixture
 def always_fork(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gate, "FORK_FROM_ENTRIES", 0)
+    # also when the test process has threads (other tests' HTTP servers): the work forked here
+    # takes no lock
+    monkeypatch.setattr(gate, "may_fork", lambda entries: True)
+
+
+def test_long_lists_fork_and_short_ones_do_not() -> None:
+    assert not gate.may_fork(46)
+    assert gate.may_fork(gate.FORK_FROM_ENTRIES) == (threading.active_count() == 1)
 
 
 def test_forked_verdict_equals_inline(always_fork: None) -> None:
     forked = gate.Verdict(lambda: [("x", 1), ("y", 2)], entries=10)
+    assert forked.forked
     assert forked.result() == [("x", 1), ("y", 2)]
     assert forked.result() == [("x", 1), ("y", 2)]  # collected once, kept
 

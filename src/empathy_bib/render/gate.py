@@ -15,6 +15,7 @@ import contextlib
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -22,6 +23,12 @@ T = TypeVar("T")
 
 # Below this many entries a fork costs more than it saves (the real list takes 0.01 s to check).
 FORK_FROM_ENTRIES = 2000
+
+
+def may_fork(entries: int) -> bool:
+    """Fork for a long list, where fork exists, and only from a single-threaded process: a lock
+    held by another thread at fork time (an import, a log handler) stays locked in the child."""
+    return entries >= FORK_FROM_ENTRIES and hasattr(os, "fork") and threading.active_count() == 1
 
 
 class Verdict(Generic[T]):
@@ -32,7 +39,8 @@ class Verdict(Generic[T]):
         self._pid = 0
         self._fd = -1
         self._value: tuple[T] | None = None
-        if entries >= FORK_FROM_ENTRIES and hasattr(os, "fork"):
+        self.forked = may_fork(entries)
+        if self.forked:
             self._fork()
         else:
             self._value = (compute(),)
