@@ -208,8 +208,6 @@ def render_outputs(
     long list's README as a Python string with one emoji costs 4 bytes a character).
     """
     with paused_gc():
-        if validate:
-            from .. import check  # noqa: F401  (imported before a fork: the child imports nothing)
         papers = list(iter_papers(bib))
         for paper in papers:  # what both processes need, worked out once before the fork
             paper.authors, paper.links, paper.year  # noqa: B018 (cached on first access)
