@@ -127,18 +127,23 @@ def _matching_brace(value: str, open_index: int) -> int:
     return len(value) - 1
 
 
-_PUNCT = re.compile(r"[^\w\s]")
+_NON_WORD = re.compile(r"\W+")
 
 
 @lru_cache(maxsize=65536)
 def normalize_title(value: str) -> str:
-    """The comparison key of a title: LaTeX decoded, accents, case and punctuation folded.
+    """The comparison key of a LaTeX title: decoded, then folded by `fold_text`.
 
-    Digits are kept, so "Qwen2" and "Qwen2.5" stay different.
+    add's duplicate check and fetch-dois's matching compare titles through it. (validate keeps a
+    faster regex fold of its own, `check.identity.title_key`, which differs on titles with LaTeX
+    commands.) Digits are kept, so "Qwen2" and "Qwen2.5" stay different.
     """
-    text = to_unicode(value)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.casefold().replace(".", " ")
-    text = _PUNCT.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    return fold_text(to_unicode(value))
+
+
+def fold_text(text: str) -> str:
+    """Accents, case and punctuation folded: `Café -- the 2.5 {LLM}s` → `cafe the 2 5 llms`."""
+    if not text.isascii():  # most titles are ASCII: no decomposition to do
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", text.casefold()).strip()

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .. import ids
-from ..latex import normalize_title
+from ..latex import fold_text, normalize_title
 from ..model import Paper
 from .records import Work
 
@@ -127,7 +127,6 @@ COMMON_FAMILY_NAMES = frozenset(
 )
 _MARKUP = re.compile(r"<[^>]{0,200}>")
 _NUMBER_TOKEN = re.compile(r"\d+")
-_PUNCT = re.compile(r"[^\w\s]")
 
 # Entry type -> (preferred service types, also compatible). Types are Crossref's, DataCite's
 # resourceTypeGeneral (lower-cased) and arXiv's "preprint".
@@ -198,11 +197,7 @@ def title_key(text: str, *, latex: bool = True) -> str:
     Service titles are not LaTeX: a `%` or `&` in them is text, so they skip LaTeX decoding but
     are folded exactly like `latex.normalize_title` folds decoded text.
     """
-    if latex:
-        return normalize_title(text)
-    folded = unicodedata.normalize("NFKD", strip_markup(text))
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold().replace(".", " ")
-    return " ".join(_PUNCT.sub(" ", folded).split())
+    return normalize_title(text) if latex else fold_text(strip_markup(text))
 
 
 def numbers(key: str) -> Counter[str]:
