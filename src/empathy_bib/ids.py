@@ -48,6 +48,9 @@ def is_valid_doi(value: str) -> bool:
 
 def normalize_doi(value: str) -> str | None:
     """The comparison key of a DOI (prefix stripped, lower-cased), or None when it is not one."""
+    bare = value.strip()
+    if DOI_RE.match(bare):  # the usual bare DOI: its characters exclude every prefix and escape
+        return bare.lower()
     doi = strip_doi(value)
     return doi.lower() if is_valid_doi(doi) else None
 

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 
 from .. import ids
 from ..bibfile import Block
+from ..ids import normalize_doi
 from ..model import Paper
 from .context import Context, EntryView, Identifiers, parse_arxiv
 
@@ -138,14 +139,6 @@ def _add_doi_identifiers(out: list[Ident], doi: str, offset: int) -> None:
         candidate = ids.parse_anthology(doi[len(_ANTHOLOGY_DOI_PREFIX) :])
         if candidate:
             out.append(Ident("anthology", candidate.lower(), "doi", offset))
-
-
-def normalize_doi(value: str) -> str | None:
-    """`ids.normalize_doi`, skipping its prefix and escape handling for a bare DOI."""
-    bare = value.strip()
-    if ids.DOI_RE.match(bare):  # its character class already excludes what is_valid_doi bans
-        return bare.lower()
-    return ids.normalize_doi(value)
 
 
 def _add_url_identifiers(out: list[Ident], found: Identifiers, offset: int) -> None:
