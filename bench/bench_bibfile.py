@@ -30,14 +30,14 @@ def main() -> int:
             measure(
                 "empathy-bib load + save",
                 python_snippet(
-                    "from empathy_bib.bibfile import BibFile;"
+                    "from empathy_bib.bib import BibFile;"
                     f"b = BibFile.load({str(bib)!r}); b.save({str(out)!r})"
                 ),
             ),
             measure(
                 "empathy-bib load + 1 insert + save",
                 python_snippet(
-                    "from empathy_bib.bibfile import BibFile;"
+                    "from empathy_bib.bib import BibFile;"
                     f"b = BibFile.load({str(bib)!r}); b.set_field(b.entries[0].key, 'note', 'x');"
                     f"b.save({str(edited)!r})"
                 ),

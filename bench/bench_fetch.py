@@ -25,7 +25,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from empathy_bib.bibfile import BibFile  # noqa: E402
+from empathy_bib.bib import BibFile  # noqa: E402
 from empathy_bib.enrich import dois, http  # noqa: E402
 from empathy_bib.enrich.services import ServiceConfig  # noqa: E402
 

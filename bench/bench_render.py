@@ -44,7 +44,7 @@ def main() -> int:
                 python_snippet(
                     # What the command does, minus validate's checks.
                     "from pathlib import Path;"
-                    "from empathy_bib.bibfile import BibFile;"
+                    "from empathy_bib.bib import BibFile;"
                     "from empathy_bib.taxonomy import load_taxonomy;"
                     "from empathy_bib.render import paused_gc, render_outputs, write_outputs;"
                     f"t = load_taxonomy({str(ROOT / 'styles/categories.toml')!r});"

@@ -43,7 +43,7 @@ def tool_rows(bib: Path) -> list[Measurement]:
 def breakdown(bib: Path) -> list[tuple[str, float]]:
     """Seconds per stage, measured in this process as `check_path` runs them (GC paused, taxonomy)."""
     start = time.perf_counter()
-    from empathy_bib.bibfile import BibFile
+    from empathy_bib.bib import BibFile
     from empathy_bib.check import consistency, fields, identity, listrules, syntax
     from empathy_bib.check.context import Context
     from empathy_bib.gcpause import paused_gc

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.enrich.duplicates import DuplicateIndex, identity_of_text
 from empathy_bib.enrich.importbib import normalise_pasted, read_pasted
 from empathy_bib.enrich.newentry import (

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from empathy_bib.bibfile import BibFile, BlockKind, resolve_value
+from empathy_bib.bib import BibFile, BlockKind, resolve_value
 from empathy_bib.errors import BibParseError, BibReadError, EditError
 
 SAMPLE = """% a comment line kept as free text
@@ -275,12 +275,16 @@ def test_property_garbage_never_crashes_and_fast_scanner_agrees(text: str) -> No
     assert bib.blocks == BibFile.from_text(text, fast=False).blocks
 
 
-def test_a_new_file_gets_the_usual_permissions(tmp_path: Path) -> None:
-    from empathy_bib.bibfile import atomic_write_text
-
-    old = os.umask(0o022)
+def test_a_new_file_gets_0666_minus_the_umask_and_an_old_one_keeps_its_mode(tmp_path: Path) -> None:
+    bib = BibFile.from_text("@misc{a, title={A}}\n")
+    old = os.umask(0o027)  # this test process only, restored below
     try:
-        atomic_write_text(tmp_path / "new.bib", "@misc{a, title={A}}\n")
+        bib.save(tmp_path / "new.bib")
+        (tmp_path / "old.bib").write_text("")
+        os.chmod(tmp_path / "old.bib", 0o604)
+        bib.save(tmp_path / "old.bib")
     finally:
         os.umask(old)
-    assert ((tmp_path / "new.bib").stat().st_mode & 0o777) == 0o644
+    assert ((tmp_path / "new.bib").stat().st_mode & 0o777) == 0o640
+    assert ((tmp_path / "old.bib").stat().st_mode & 0o777) == 0o604
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.bib", "old.bib"]  # no temporary file

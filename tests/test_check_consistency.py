@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.check import Diagnostic, check_bib
 from empathy_bib.check.consistency import anthology_venue
 

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from empathy_bib import ids
-from empathy_bib.bibfile import BibFile, resolve_value
+from empathy_bib.bib import BibFile, resolve_value
 from empathy_bib.check import check_bib, check_path, context, identity, listrules
 from empathy_bib.check.diagnostics import Diagnostic
 from empathy_bib.model import Paper, paper_from_entry

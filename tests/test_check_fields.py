@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.check import Diagnostic, check_bib
 from empathy_bib.check.fields import REQUIRED, SUPPORTED_TYPES, unprotected_acronyms
 

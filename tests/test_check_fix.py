@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.check.fix import apply_fixes, plan_fixes
 from empathy_bib.errors import BibParseError
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.check import Diagnostic, check_bib
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from empathy_bib.bibfile import BibFile, BlockKind
+from empathy_bib.bib import BibFile, BlockKind
 from empathy_bib.check import Diagnostic, check_bib, check_path
 from empathy_bib.taxonomy import Taxonomy, load_taxonomy
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.cli import main
 from empathy_bib.render.cite import format_references, papers_for_keys, style_path
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.errors import BibParseError, BibReadError
 
 from .conftest import corpus_files

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from empathy_bib import cli
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.commands import fetch_dois
 from empathy_bib.enrich import dois, http
 from empathy_bib.errors import BibParseError, BibReadError

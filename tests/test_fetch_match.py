@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.enrich import dois
 from empathy_bib.enrich.match import choose, judge, title_key
 from empathy_bib.enrich.records import Name, Work

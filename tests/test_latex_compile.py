@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.model import iter_papers
 
 from .conftest import ROOT, require_tool

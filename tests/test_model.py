@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.model import Author, iter_papers, parse_names
 
 ENTRY = r"""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.model import iter_papers
 from empathy_bib.render.cite import format_references, style_path
 

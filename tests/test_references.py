@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from empathy_bib import ids
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.latex import normalize_title
 from empathy_bib.model import Paper, iter_papers
 from empathy_bib.taxonomy import load_taxonomy

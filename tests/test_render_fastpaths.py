@@ -18,7 +18,7 @@ from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person
 
 from empathy_bib import ids
-from empathy_bib.bibfile import BibFile, resolve_value
+from empathy_bib.bib import BibFile, resolve_value
 from empathy_bib.latex import Span, _matching_brace, protected_spans, to_unicode, to_unicode_keep_spaces
 from empathy_bib.model import (
     _field_value,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.render import RenderRefused, gate, render_outputs, write_outputs
 from empathy_bib.taxonomy import load_taxonomy
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import bibtexparser
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.model import iter_papers
 from empathy_bib.render.markdown import unique_anchors
 from empathy_bib.taxonomy import load_taxonomy

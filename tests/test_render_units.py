@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.cli import main
 from empathy_bib.model import iter_papers
 from empathy_bib.render import RenderRefused, render_all

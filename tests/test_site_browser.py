@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.model import iter_papers
 
 from .conftest import require_tool

@@ -1,7 +1,7 @@
 """empathy-bib: keep a curated paper list in one BibTeX file and generate everything from it.
 
 The pipeline, one module (or package) per stage:
-    bibfile  (parse: lossless, positions, surgical edits, atomic saves)
+    bib      (parse: lossless, positions, surgical edits, atomic writes)
     model    (the typed `Paper` view every stage shares)
     check    (validate: diagnostics with codes and locations)
     enrich   (fetch-dois and add: remote metadata, DOI matching)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, Generic, TypeVar, overload
 
 from . import ids
-from .bibfile import BibFile, Block, resolve_value
+from .bib import BibFile, Block, resolve_value
 from .latex import Span, protected_spans, to_unicode
 
 _T = TypeVar("_T")

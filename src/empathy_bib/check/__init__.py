@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..bibfile import BOM, BibFile, read_bib_bytes
+from ..bib import BOM, BibFile, read_bib_bytes
 from ..gcpause import paused_gc
 from ..taxonomy import Taxonomy
 from . import consistency, fields, identity, listrules, syntax

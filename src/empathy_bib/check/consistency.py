@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .. import ids
-from ..bibscan import FieldSpan
+from ..bib import FieldSpan
 from ..model import Paper
 from .context import Context, EntryView
 

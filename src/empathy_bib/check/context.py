@@ -2,7 +2,7 @@
 
 Everything several checks need about an entry is computed once here, in one pass over its
 fields: the resolved values (most are one `{...}` group, a number or a macro, which take a
-fast path; anything else goes through `bibfile.resolve_value`), which raw values are not
+fast path; anything else goes through `bib.resolve_value`), which raw values are not
 plain (the syntax checks re-read only those), and the identifiers it names (`Identifiers`).
 """
 
@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from .. import bibscan, ids
-from ..bibfile import BibFile, Block, resolve_value
-from ..bibscan import FieldSpan
+from .. import ids
+from ..bib import BibFile, Block, FieldSpan, resolve_value, scan
 from ..model import Paper
 from ..taxonomy import Taxonomy
 from .diagnostics import CHECKS, Diagnostic
 
-# One brace group (up to bibscan's nesting depth) or one quoted string: no `#` to evaluate.
-ONE_GROUP = re.compile(f"(?:{bibscan._BRACED})|(?:{bibscan._QUOTED})")
+# One brace group (up to the scanner's nesting depth) or one quoted string: no `#` to evaluate.
+ONE_GROUP = re.compile(f"(?:{scan._BRACED})|(?:{scan._QUOTED})")
 
 
 # The fields whose values some check reads. Only these are resolved: a real file's abstracts

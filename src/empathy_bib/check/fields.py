@@ -10,9 +10,8 @@ import datetime
 import re
 from urllib.parse import urlsplit
 
-from .. import bibscan, ids
-from ..bibfile import Block
-from ..bibscan import FieldSpan
+from .. import ids
+from ..bib import Block, FieldSpan, scan
 from ..model import MONTHS
 from .context import Context, EntryView
 
@@ -55,7 +54,7 @@ _PAGE_RANGE = re.compile(
 _EMPTY_VALUE = re.compile(r"=\s*(?:\{\}|\"\")")
 _YEAR = re.compile(r"\d{4}")
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
-_TOP_GROUP = re.compile(bibscan._BRACED)
+_TOP_GROUP = re.compile(scan._BRACED)
 _INNER_CAPITAL = re.compile(r"[A-Za-z0-9'][A-Z]")
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import ids
-from ..bibfile import BibFile, Block, Splice
-from ..bibscan import FieldSpan
+from ..bib import BibFile, Block, FieldSpan, Splice
 from ..errors import BibParseError
 from .context import resolve_fast
 from .fields import fixed_pages, month_macro

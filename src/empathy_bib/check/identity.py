@@ -20,7 +20,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from .. import ids
-from ..bibfile import Block
+from ..bib import Block
 from ..ids import normalize_doi
 from ..model import Paper
 from .context import Context, EntryView, Identifiers, parse_arxiv

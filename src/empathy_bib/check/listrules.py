@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..bibfile import Block
+from ..bib import Block
 from .context import Context, EntryView
 
 # Characters nobody sees, or that look like ASCII but are not: trouble in keys (a citation

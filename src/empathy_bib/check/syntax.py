@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..bibfile import Block, BlockKind
+from ..bib import Block, BlockKind
 from .context import Context, EntryView, is_plain
 
 _HEADER = re.compile(r"@[ \t]*(\w*)[ \t]*([{(])")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..bibfile import BibFile
+from ..bib import BibFile
 from ..config import Project, find_project
 from ..enrich.services import add_service_arguments
 from ..errors import BibParseError, EditError, UsageError

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..bibfile import BibFile
+from ..bib import BibFile
 from ..config import find_project
 
 

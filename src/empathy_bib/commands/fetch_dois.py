@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..bibfile import BibFile, atomic_write_text
+from ..bib import BibFile, atomic_write_text
 from ..config import find_project
 from ..enrich import dois
 from ..enrich.http import make_session, requests_sent

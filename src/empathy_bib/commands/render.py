@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..bibfile import BibFile
+from ..bib import BibFile
 from ..config import find_project
 from ..taxonomy import load_taxonomy
 

@@ -119,7 +119,7 @@ def _taxonomy(path: Path) -> Taxonomy | None:
 
 
 def _fix(path: Path, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
-    from ..bibfile import BibFile
+    from ..bib import BibFile
     from ..check.fix import FIXABLE, apply_fixes, plan_fixes
 
     codes = tuple(c for c in FIXABLE if (not select or c.startswith(select)) and not c.startswith(ignore))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import requests
 
 from .. import ids
-from ..bibfile import BibFile
+from ..bib import BibFile
 from ..errors import EmpathyBibError, UsageError
 from ..model import iter_papers
 from ..taxonomy import Taxonomy

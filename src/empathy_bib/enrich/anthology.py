@@ -12,7 +12,7 @@ from __future__ import annotations
 import requests
 
 from .. import ids
-from ..bibfile import BibFile
+from ..bib import BibFile
 from ..errors import BibReadError, NetworkError
 from ..model import Author, Paper, iter_papers
 from .http import fetch, forget

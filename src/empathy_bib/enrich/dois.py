@@ -27,7 +27,7 @@ from typing import Any
 import requests
 
 from .. import ids
-from ..bibfile import BibFile, Splice
+from ..bib import BibFile, Splice
 from ..errors import NetworkError
 from ..model import Paper, iter_papers
 from . import arxiv, crossref, datacite

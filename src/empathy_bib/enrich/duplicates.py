@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .. import ids
-from ..bibfile import BibFile
+from ..bib import BibFile
 from ..errors import EmpathyBibError
 from ..latex import normalize_title
 from ..model import Paper, iter_papers

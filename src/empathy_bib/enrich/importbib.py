@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .. import ids
-from ..bibfile import BibFile
+from ..bib import BibFile
 from ..errors import BibParseError, UsageError
 from ..model import CODE_FIELD, Author, Paper, iter_papers
 from .newentry import NewEntry, PersonName, entry_from_work, latex_title_from_spans, person_from_name

@@ -14,10 +14,6 @@ long list validate's checks and the CSL-JSON run in a forked child beside the re
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -26,7 +22,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..bibfile import BibFile, current_umask
+from ..bib import BibFile, StagedFiles
 from ..errors import EmpathyBibError
 from ..gcpause import paused_gc
 from ..model import Paper, iter_papers
@@ -361,58 +357,20 @@ def stale_outputs(
 def write_outputs(
     outputs: Iterable[tuple[str, str | bytes]] | Mapping[str, str | bytes], out_dir: Path
 ) -> list[str]:
-    """Write the outputs that changed; returns their names.
+    """Write the outputs that changed, all or nothing (`bib.atomic.StagedFiles`); their names.
 
     Each changed output goes to a temporary file beside its target as soon as it is rendered,
-    so no finished output stays in memory; the temporary files replace their targets (each an
-    atomic rename) only once every output is rendered, so a template error part way writes
-    nothing. A file keeps its permissions; a new one gets the usual ones (umask applied).
+    so no finished output stays in memory; the temporary files replace their targets only once
+    every output is rendered, so a template error part way writes nothing. A file that cannot
+    be written raises `WriteError`, naming it and the outputs already replaced, if any.
     """
-    staged: list[tuple[str, str, Path]] = []  # name, temporary file, target
-    created: list[Path] = []  # folders made for the outputs, removed again if nothing is written
-    try:
+    names: list[str] = []
+    with StagedFiles() as commit:
         for name, data in _changed(outputs, out_dir):
-            target = out_dir / name
-            created.extend(_make_folders(target.parent))
-            staged.append((name, _stage(target, data), target))
-    except BaseException:
-        for _, temporary, _ in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-        for folder in reversed(created):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise
-    for _, temporary, target in staged:
-        os.replace(temporary, target)
-    return [name for name, _, _ in staged]
-
-
-def _make_folders(folder: Path) -> list[Path]:
-    """Create `folder` and missing parents; returns those it created, outermost first."""
-    missing = [f for f in (folder, *folder.parents) if not f.exists()]
-    folder.mkdir(parents=True, exist_ok=True)
-    return list(reversed(missing))
-
-
-def _stage(target: Path, data: bytes) -> str:
-    """`data` in a synced temporary file beside `target`, with the mode `target` should have."""
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o666 & ~current_umask()
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return temporary
+            commit.stage(out_dir / name, data)
+            names.append(name)
+        commit.replace_all()
+    return names
 
 
 def _changed(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..bibfile import BibFile, BlockKind
+from ..bib import BibFile, BlockKind
 from ..model import Paper
 from ..taxonomy import Category
 

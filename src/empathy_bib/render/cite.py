@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..bibfile import BibFile
+from ..bib import BibFile
 from ..errors import UsageError
 from ..model import Paper, paper_from_entry
 from .csljson import CslItem, to_csl
