@@ -1,4 +1,4 @@
-"""Writing the outputs: only changed files, all or nothing, usual permissions."""
+"""Writing the outputs: only changed files, all or nothing, usual permissions, failures that say so."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from empathy_bib.bib import WriteError
 from empathy_bib.render import stale_outputs, write_outputs
 
 
@@ -38,8 +39,35 @@ def test_an_error_part_way_writes_nothing(tmp_path: Path) -> None:
 def test_new_files_get_the_usual_permissions_and_old_ones_keep_theirs(tmp_path: Path) -> None:
     (tmp_path / "kept.txt").write_text("old\n")
     os.chmod(tmp_path / "kept.txt", 0o640)
-    write_outputs({"kept.txt": b"new\n", "fresh.txt": b"new\n"}, tmp_path)
-    mask = os.umask(0)
-    os.umask(mask)
-    assert stat.S_IMODE((tmp_path / "fresh.txt").stat().st_mode) == 0o666 & ~mask
+    old = os.umask(0o027)  # this test process only, restored below
+    try:
+        write_outputs({"kept.txt": b"new\n", "fresh.txt": b"new\n"}, tmp_path)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "fresh.txt").stat().st_mode) == 0o640
     assert stat.S_IMODE((tmp_path / "kept.txt").stat().st_mode) == 0o640
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_a_folder_where_an_output_goes_stops_everything_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("old\n")
+    (tmp_path / "site" / "index.html").mkdir(parents=True)
+    outputs = {"README.md": b"new\n", "bib/a.bib": b"a\n", "site/index.html": b"<html>\n"}
+    with pytest.raises(WriteError) as caught:
+        write_outputs(outputs, tmp_path)
+    assert caught.value.exit_code == 2
+    assert str(caught.value).startswith(f"{tmp_path / 'site' / 'index.html'}: cannot write: ")
+    assert "nothing was replaced" in str(caught.value)
+    assert (tmp_path / "README.md").read_text() == "old\n"
+    assert _files(tmp_path) == ["README.md", "site", "site/index.html"]  # no temporary file, no bib/
+
+
+def test_a_file_where_an_output_folder_goes_stops_everything_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "bib").write_text("not a folder\n")
+    with pytest.raises(WriteError) as caught:
+        write_outputs({"README.md": b"new\n", "bib/a.bib": b"a\n"}, tmp_path)
+    assert str(tmp_path / "bib" / "a.bib") in str(caught.value)
+    assert _files(tmp_path) == ["bib"]

@@ -1,11 +1,11 @@
 """Stage 1, the file: a lossless, located view of a `.bib` file, its values, edits and safe writes.
 
-    scan.py    the fast scanner for well-formed BibTeX (exact to bibtexparser's splitter)
-    split.py   text -> located blocks and fields (the scanner, or bibtexparser's splitter)
-    values.py  field values as BibTeX evaluates them (macros, `#` concatenation, month names)
-    edits.py   surgical edits as splices of the text
-    atomic.py  the one way files are written (atomic, umask-respecting, all-or-nothing commits)
-    file.py    `BibFile`, which ties them together
+scan.py    the fast scanner for well-formed BibTeX (exact to bibtexparser's splitter)
+split.py   text -> located blocks and fields (the scanner, or bibtexparser's splitter)
+values.py  field values as BibTeX evaluates them (macros, `#` concatenation, month names)
+edits.py   surgical edits as splices of the text
+atomic.py  the one way files are written (atomic, umask-respecting, all-or-nothing commits)
+file.py    `BibFile`, which ties them together
 """
 
 from __future__ import annotations

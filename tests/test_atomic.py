@@ -1,0 +1,134 @@
+"""bib.atomic: whole files or nothing, the umask's permissions, and failures that say what happened.
+
+The faults are real (a folder where a file goes, a file where a folder goes, a read-only
+folder), not simulated; every case also checks that no temporary file is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from empathy_bib.bib import StagedFiles, WriteError, atomic_write_bytes, atomic_write_text
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _all_files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_a_write_replaces_the_whole_file_and_leaves_nothing_else(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_bytes(b"old contents, longer than the new ones\n")
+    atomic_write_text(target, "néw\n")
+    assert target.read_bytes() == "néw\n".encode()
+    assert _all_files(tmp_path) == ["out.txt"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o077])
+def test_a_new_file_gets_0666_minus_the_umask(tmp_path: Path, mask: int) -> None:
+    old = os.umask(mask)  # this test process only, restored below
+    try:
+        atomic_write_bytes(tmp_path / "new.txt", b"x")
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "new.txt") == 0o666 & ~mask
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_an_existing_file_keeps_its_mode(tmp_path: Path) -> None:
+    target = tmp_path / "kept.txt"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o640)
+    atomic_write_bytes(target, b"new")
+    assert _mode(target) == 0o640
+    assert target.read_bytes() == b"new"
+
+
+def test_a_single_write_into_a_missing_folder_fails_and_names_the_target(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "out.txt"
+    with pytest.raises(WriteError) as caught:
+        atomic_write_bytes(target, b"x")
+    assert str(target) in str(caught.value)
+    assert caught.value.exit_code == 2
+    assert _all_files(tmp_path) == []
+
+
+def test_a_folder_where_a_file_goes_fails_before_anything_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"old a")
+    (tmp_path / "b.txt").mkdir()
+    with pytest.raises(WriteError) as caught, StagedFiles() as commit:
+        commit.stage(tmp_path / "a.txt", b"new a")
+        commit.stage(tmp_path / "sub" / "c.txt", b"new c")
+        commit.stage(tmp_path / "b.txt", b"new b")
+        commit.replace_all()
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'b.txt'}: ")
+    assert "is a directory" in message and "nothing was replaced" in message
+    assert (tmp_path / "a.txt").read_bytes() == b"old a"
+    assert _all_files(tmp_path) == ["a.txt", "b.txt"]  # no temporary file, no folder `sub`
+
+
+def test_a_file_where_a_folder_goes_fails_and_removes_the_folders_it_made(tmp_path: Path) -> None:
+    (tmp_path / "bib").write_bytes(b"a file, not a folder")
+    with pytest.raises(WriteError) as caught, StagedFiles() as commit:
+        commit.stage(tmp_path / "new" / "deep" / "x.txt", b"x")
+        commit.stage(tmp_path / "bib" / "cat.bib", b"y")
+        commit.replace_all()
+    message = str(caught.value)
+    assert str(tmp_path / "bib" / "cat.bib") in message and "nothing was replaced" in message
+    assert _all_files(tmp_path) == ["bib"]
+    assert (tmp_path / "bib").read_bytes() == b"a file, not a folder"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_fails_and_names_the_target(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "out.txt").write_bytes(b"old")
+    (tmp_path / "a.txt").write_bytes(b"old a")
+    os.chmod(locked, 0o555)
+    try:
+        with pytest.raises(WriteError) as caught, StagedFiles() as commit:
+            commit.stage(tmp_path / "a.txt", b"new a")
+            commit.stage(locked / "out.txt", b"new")
+            commit.replace_all()
+    finally:
+        os.chmod(locked, 0o755)
+    assert str(locked / "out.txt") in str(caught.value) and "nothing was replaced" in str(caught.value)
+    assert (locked / "out.txt").read_bytes() == b"old"
+    assert (tmp_path / "a.txt").read_bytes() == b"old a"
+    assert _all_files(tmp_path) == ["a.txt", "locked", "locked/out.txt"]
+
+
+def test_a_rename_that_fails_says_which_outputs_were_already_replaced(tmp_path: Path) -> None:
+    # The target turns into a folder between staging and renaming: the second rename fails for
+    # real (for root too) after the first has happened.
+    (tmp_path / "a.txt").write_bytes(b"old a")
+    with pytest.raises(WriteError) as caught, StagedFiles() as commit:
+        commit.stage(tmp_path / "a.txt", b"new a")
+        commit.stage(tmp_path / "b.txt", b"new b")
+        commit.stage(tmp_path / "c.txt", b"new c")
+        (tmp_path / "b.txt").mkdir()
+        commit.replace_all()
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'b.txt'}: cannot replace the file")
+    assert f"already replaced: {tmp_path / 'a.txt'}" in message
+    assert (tmp_path / "a.txt").read_bytes() == b"new a"
+    assert _all_files(tmp_path) == ["a.txt", "b.txt"]  # c.txt's temporary file is gone too
+
+
+def test_leaving_without_replacing_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), StagedFiles() as commit:
+        commit.stage(tmp_path / "sub" / "a.txt", b"a")
+        raise RuntimeError("a template failed")
+    assert _all_files(tmp_path) == []
