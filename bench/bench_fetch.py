@@ -2,12 +2,16 @@
 """fetch-dois throughput against a loopback fake Crossref: 100 ms latency, 3 concurrent requests.
 
     .venv/bin/python bench/bench_fetch.py [N]   (default N = 300)
+    .venv/bin/python bench/bench_fetch.py --edits [FILLS ...]   (default 1000 4000 16000)
 
 Prints, for N lookups (Anthology-id entries, one `/works/{doi}` request each):
 - our pipeline (`enrich.dois.run_lookups`, --jobs 3) with a cold cache: wall time against the
   target 1.3 x N x 0.1 s / 3, requests received, requests refused for exceeding the limit;
 - the same run again with the cache: wall time (target < 1 s) and requests received (target 0);
-- a serial client (plain requests, one at a time) in the same run, for comparison.
+- a serial client (plain requests, one at a time) in the same run, for comparison;
+- then (and alone with --edits) writing the answers back: `dois.apply_results` (plan one
+  `doi` insertion per filled entry, apply them all, re-split) at 1,000 / 4,000 / 16,000 fills,
+  which must grow linearly with the number of fills.
 """
 
 from __future__ import annotations
@@ -121,7 +125,35 @@ def run_serial(base: str, n: int) -> float:
     return time.perf_counter() - start
 
 
+def filled_results(bib: BibFile) -> list[dois.EntryResult]:
+    """A FILLED answer for every entry, as the lookups would return for Anthology papers."""
+    return [
+        dois.EntryResult(
+            entry.key or "",
+            dois.Outcome.FILLED,
+            dois.Strategy.ANTHOLOGY,
+            doi=f"10.18653/v1/2024.bench-main.{i}",
+        )
+        for i, entry in enumerate(bib.entries, 1)
+    ]
+
+
+def bench_edits(sizes: list[int]) -> None:
+    print("fetch-dois write-back (plan_edits + apply, one batch):")
+    for fills in sizes:
+        bib = synthetic_bib(fills)
+        results = filled_results(bib)
+        start = time.perf_counter()
+        written = dois.apply_results(bib, results)
+        elapsed = time.perf_counter() - start
+        assert written == fills and bib.text.count("doi = {") == fills
+        print(f"  {fills:6d} fills : {elapsed:6.2f} s ({elapsed / fills * 1e6:5.1f} us per fill)")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--edits"]:
+        bench_edits([int(a) for a in sys.argv[2:]] or [1000, 4000, 16000])
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeCrossref)
     server.daemon_threads = True
@@ -146,6 +178,7 @@ def main() -> None:
     print(f"  empathy-bib, cached run : {warm:6.2f} s; {warm_received} requests; {warm_filled}/{n} filled")
     print(f"  serial client           : {serial:6.2f} s = {serial / ideal:.2f} x ideal")
     server.shutdown()
+    bench_edits([1000, 4000, 16000])
 
 
 if __name__ == "__main__":

@@ -74,6 +74,28 @@ def test_values_resolve_macros_and_concatenation() -> None:
     assert resolve_value("undefinedmacro # {x}", {}).undefined_macros == ("undefinedmacro",)
 
 
+def test_lookups_follow_the_blocks_after_every_edit() -> None:
+    text = "@misc{dup, title={First}}\n@misc{DUP, title={Second}}\n@string{v = {Venue}}\n@misc{z, note=v}\n"
+    bib = BibFile.from_text(text)
+    first = bib.entry("Dup")  # BibTeX keeps the first of two equal keys; validate reports the second
+    assert first is not None and bib.value(first, "title") == "First"
+    bib.macros["v"] = "changed by a caller"  # a copy: the file's own definitions stay as they are
+    z = bib.entry("z")
+    assert z is not None and bib.value(z, "note") == "Venue"
+    bib.set_field("z", "doi", "10.1/z")
+    bib.append_entry("@misc{late, title={Late}}")
+    z, late = bib.entry("z"), bib.entry("LATE")
+    assert z is not None and bib.text[z.start : z.end] == z.raw and bib.value(z, "doi") == "10.1/z"
+    assert late is not None and bib.text[late.start : late.end] == late.raw
+
+
+def test_many_edits_apply_in_one_batch_in_any_order() -> None:
+    text = "".join(f"@misc{{k{i},\n  title = {{T{i}}},\n}}\n\n" for i in range(300))
+    bib = BibFile.from_text(text)
+    bib.apply([bib.plan_set_field(f"k{i}", "doi", f"10.1/{i}") for i in reversed(range(300))])
+    assert [bib.value(e, "doi") for e in bib.entries] == [f"10.1/{i}" for i in range(300)]
+
+
 def test_load_and_save_without_edit_is_byte_identical(tmp_path: Path) -> None:
     path = tmp_path / "x.bib"
     data = ("\ufeff" + SAMPLE.replace("\n", "\r\n")).encode()
