@@ -1,5 +1,8 @@
 """Shared test fixtures: the project paths, the shared corpus, and real external programs.
 
+`run_cli`, `validate_json` and `render_list` drive the public command line in-process, so
+tests written with them assert what users see and survive refactors of the modules below.
+
 Tests that need a program (pdflatex, biber, pandoc, chromium) call `require_tool`: on a
 user's machine without it they skip with a reason; with EMPATHY_BIB_REQUIRE_TOOLS=1 (set by
 .ci/run) they fail instead, so CI never skips silently.
@@ -7,9 +10,14 @@ user's machine without it they skip with a reason; with EMPATHY_BIB_REQUIRE_TOOL
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,3 +60,41 @@ def corpus_files() -> list[Path]:
     if not CORPUS.is_dir():
         return []
     return sorted(CORPUS.glob("*/*.bib"))
+
+
+def run_cli(args: Sequence[str], cwd: Path = ROOT) -> tuple[int, str, str]:
+    """`empathy-bib ARGS` run in-process from `cwd`: (exit code, stdout, stderr)."""
+    from empathy_bib.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        os.chdir(previous)
+    return code, out.getvalue(), err.getvalue()
+
+
+def validate_json(path: Path) -> dict[str, Any]:
+    """`empathy-bib validate --format json PATH`, parsed: {"diagnostics": [...], "summary": {...}}."""
+    code, out, err = run_cli(["validate", "--format", "json", str(path)])
+    assert code in (0, 1), err
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def render_list(bib_text: str, folder: Path) -> dict[str, str]:
+    """`empathy-bib render` of `bib_text` with the repository's styles: every output, by relative path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    bib = folder / "list.bib"
+    bib.write_text(bib_text, encoding="utf-8", newline="\n")
+    out = folder / "out"
+    code, _, err = run_cli(["render", "--bib", str(bib), "--out", str(out)])
+    assert code == 0, err
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes().decode("utf-8")
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "add"
 
 
-def only_paper(text: str):  # type: ignore[no-untyped-def]
+def only_paper(text: str):
     bib = BibFile.from_text(text)
     assert bib.is_complete, bib.failed_blocks
     [paper] = list(iter_papers(bib))

@@ -210,7 +210,7 @@ def test_byte_offsets_count_utf8_bytes() -> None:
 
 names = st.sampled_from(["title", "author", "year", "note", "journal", "Pages", "URL"])
 plain = st.text(
-    alphabet=st.characters(blacklist_characters='{}"\\@,=%#\r', blacklist_categories=("Cs",)), max_size=20
+    alphabet=st.characters(blacklist_characters='{}"\\@,=%#\r', blacklist_categories=["Cs"]), max_size=20
 )
 braced = plain.map(lambda s: "{" + s + "}")
 nested = st.tuples(plain, plain, plain).map(lambda t: "{" + t[0] + "{" + t[1] + "}" + t[2] + "}")

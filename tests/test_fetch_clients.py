@@ -179,7 +179,7 @@ def test_hanging_server_times_out(fake: FakeServices, tmp_path: Path) -> None:
 
 
 def test_unreachable_server_is_a_network_error(tmp_path: Path) -> None:
-    config = http.ServiceConfig(crossref_url="http://127.0.0.1:9", cache_dir=tmp_path, timeout=0.5)
+    config = http.ServiceConfig(crossref_url="http://127.0.0.1:9", cache_dir=tmp_path, timeout=0.5)  # type: ignore[attr-defined]
     session = http.make_session(config, retry=http.RetryPolicy(total=1, backoff_factor=0.001))
     with pytest.raises(NetworkError, match="Crossref: "):
         crossref.get_work(session, config, "10.1/x")
@@ -224,9 +224,9 @@ def test_parse_interval() -> None:
 
 
 def test_session_is_reused_per_config(tmp_path: Path) -> None:
-    config = http.ServiceConfig(cache_dir=tmp_path)
+    config = http.ServiceConfig(cache_dir=tmp_path)  # type: ignore[attr-defined]
     assert http.make_session(config) is http.make_session(config)
     assert http.make_session(
-        http.ServiceConfig(cache_dir=tmp_path, use_cache=False)
+        http.ServiceConfig(cache_dir=tmp_path, use_cache=False)  # type: ignore[attr-defined]
     ) is not http.make_session(config)
     http.close_sessions()

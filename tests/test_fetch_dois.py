@@ -176,7 +176,7 @@ def test_entries_with_a_doi_cause_no_request(fake: FakeServices, tmp_path: Path)
     assert target.read_bytes() == (ROOT / "references.bib").read_bytes()
     touched = {r.path for r in fake.received}
     for lk in with_doi:
-        assert not any(lk.paper.doi.lower() in p.lower() for p in touched if lk.paper.doi)  # type: ignore[union-attr]
+        assert not any(lk.paper.doi.lower() in p.lower() for p in touched if lk.paper.doi)
 
 
 def test_dry_run_prints_the_diff_and_writes_nothing(
@@ -253,7 +253,7 @@ def test_interrupt_writes_only_finished_lookups(
     def interrupted(*args: object, **kwargs: object) -> list[dois.EntryResult]:
         raise dois.LookupsInterrupted([finished])
 
-    monkeypatch.setattr(fetch_dois.dois, "run_lookups", interrupted)
+    monkeypatch.setattr(fetch_dois.dois, "run_lookups", interrupted)  # type: ignore[attr-defined]
     assert run_cli(fake, tmp_path, str(target)) == 130
     papers = [p for p in iter_papers(BibFile.load(target)) if p.doi]
     assert [p.key for p in papers] == ["majumder2020mime"]

@@ -11,7 +11,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,8 +72,8 @@ def search_body(items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def datacite_body(
-    doi: str, title: str, authors: list[Person], year: int, related: list[str] = ()
-) -> dict[str, Any]:  # type: ignore[assignment]
+    doi: str, title: str, authors: list[Person], year: int, related: Sequence[str] = ()
+) -> dict[str, Any]:
     return {
         "data": {
             "id": doi.lower(),

@@ -20,7 +20,7 @@ ENTRY = r"""
 """
 
 
-def paper():  # type: ignore[no-untyped-def]
+def paper():
     return next(iter_papers(BibFile.from_text(ENTRY)))
 
 

@@ -1,9 +1,18 @@
-"""references.bib holds the 46 papers, once each, with the verified facts of ../shared/data/papers.tsv."""
+"""references.bib holds every verified paper of ../shared/data/papers.tsv once, with its facts.
+
+The tests follow the list: what they expect of references.bib is computed from the file itself
+(bibtexparser's reading of it, and warnings derived from its values), so adding a paper needs
+no change here, and a mutated copy of the list shows that the expectations can fail.
+"""
 
 from __future__ import annotations
 
 import csv
+import re
+from collections import Counter
+from pathlib import Path
 
+import bibtexparser
 import pytest
 
 from empathy_bib import ids
@@ -12,7 +21,7 @@ from empathy_bib.latex import normalize_title
 from empathy_bib.model import Paper, iter_papers
 from empathy_bib.taxonomy import load_taxonomy
 
-from .conftest import ROOT, tools_required
+from .conftest import ROOT, tools_required, validate_json
 
 FACTS = ROOT.parent / "shared" / "data" / "papers.tsv"
 
@@ -35,28 +44,26 @@ def test_every_paper_once_with_unique_ascii_keys() -> None:
     bib = BibFile.load(ROOT / "references.bib")
     assert bib.is_complete
     keys = [e.key or "" for e in bib.entries]
-    assert len(keys) == 46
-    assert len({k.lower() for k in keys}) == 46
+    assert len(keys) >= 46  # the verified papers; `add` appends more
+    assert len({k.lower() for k in keys}) == len(keys)
     assert all(k.isascii() and k.isalnum() for k in keys)
     assert bib.text.isascii(), "accents are written as LaTeX escapes (see README)"
     titles = [normalize_title(p.get("title") or "") for p in papers().values()]
-    assert len(set(titles)) == 46
+    assert len(set(titles)) == len(keys)
 
 
 def test_keywords_are_taxonomy_slugs_and_places_add_up() -> None:
     taxonomy = load_taxonomy(ROOT / "styles" / "categories.toml")
     allowed = set(taxonomy.paper_slugs)
-    places = 0
     for paper in papers().values():
         assert paper.categories, paper.key
         assert set(paper.categories) <= allowed, paper.key
-        places += len(paper.categories)
-    assert places == 54
+        assert len(set(paper.categories)) == len(paper.categories), paper.key
 
 
 def test_matches_the_verified_facts(facts: list[dict[str, str]]) -> None:
     by_key = papers()
-    assert set(by_key) == {row["key_hint"] for row in facts}
+    assert {row["key_hint"] for row in facts} <= set(by_key)  # none lost; `add` may append others
     taxonomy = load_taxonomy(ROOT / "styles" / "categories.toml")
     for row in facts:
         paper = by_key[row["key_hint"]]
@@ -93,3 +100,87 @@ def test_seed_errors_stay_fixed() -> None:
         if paper.doi and paper.doi.lower().startswith("10.48550/"):
             assert paper.entry_type == "misc", paper.key
             assert ids.arxiv_doi(paper.arxiv_id or "") == paper.doi, paper.key
+
+
+# ---------------------------------------------------------------------- the list as it is today
+
+
+def bibtexparser_fields(text: str) -> dict[str, dict[str, str]]:
+    """bibtexparser 2's reading of the file: key -> {field name: value}, macros resolved."""
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks, [b.error for b in library.failed_blocks]
+    return {e.key: {f.key.lower(): f.value for f in e.fields} for e in library.entries}
+
+
+def test_every_entry_and_field_is_read_as_bibtexparser_reads_it() -> None:
+    text = (ROOT / "references.bib").read_text(encoding="utf-8")
+    expected = bibtexparser_fields(text)
+    bib = BibFile.from_text(text)
+    assert [e.key for e in bib.entries] == list(expected)
+    for entry in bib.entries:
+        assert entry.key is not None
+        read = {f.key: bib.value(entry, f.key) for f in entry.fields}
+        assert read == expected[entry.key], entry.key
+
+
+MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+
+def expected_warnings(text: str) -> Counter[tuple[str, str]]:
+    """(code, key) of the warnings validate must give, derived from bibtexparser's values by plain rules."""
+    found: Counter[tuple[str, str]] = Counter()
+    for key, fields in bibtexparser_fields(text).items():
+        month = fields.get("month")
+        if month is not None and month not in MONTHS and month not in {str(n) for n in range(1, 13)}:
+            found["W303", key] += 1
+        pages = fields.get("pages", "")
+        if re.search(r"\d-\d", pages) and "--" not in pages:
+            found["W304", key] += 1
+        if re.match(r"(?i)(https?://|doi:)", fields.get("doi", "")):
+            found["W306", key] += 1
+        found["W312", key] += sum(1 for value in fields.values() if value == "")
+        arxiv = fields.get("archiveprefix", "").lower() == "arxiv" and fields.get("eprint")
+        if arxiv and "url" not in fields:
+            found["W403", key] += 1
+        slugs = [s.strip() for s in fields.get("keywords", "").split(",")]
+        found["W407", key] += len(slugs) - len(set(slugs))
+    return +found  # zero counts dropped
+
+
+def reported(path: Path) -> tuple[int, Counter[tuple[str, str]]]:
+    result = validate_json(path)
+    warnings = Counter((d["code"], d["key"]) for d in result["diagnostics"] if d["severity"] == "warning")
+    return result["summary"]["errors"], warnings
+
+
+def test_validate_reports_exactly_the_warnings_the_list_calls_for() -> None:
+    path = ROOT / "references.bib"
+    errors, warnings = reported(path)
+    assert errors == 0
+    assert warnings == expected_warnings(path.read_text(encoding="utf-8"))
+
+
+def mutate_the_list(text: str) -> str:
+    """references.bib with one instance of each mistake the expectations above compute."""
+    edits = [
+        (r"(pages = \{\d+)--(\d+\})", r"\1-\2"),
+        (r"month = \w+", "month = {March}"),
+        (r"doi = \{", "doi = {https://doi.org/"),
+        (r"keywords = \{([^,}]+)", r"keywords = {\1, \1"),
+        (r"  year = ", "  note = {},\n  year = "),
+    ]
+    for pattern, replacement in edits:
+        text = re.sub(pattern, replacement, text, count=1)
+    # an arXiv entry without its url
+    return re.sub(r"  url = \{https://arxiv\.org/abs/[^}]*\},\n", "", text, count=1)
+
+
+def test_the_expected_warnings_follow_a_changed_list(tmp_path: Path) -> None:
+    changed = tmp_path / "references.bib"
+    text = mutate_the_list((ROOT / "references.bib").read_text(encoding="utf-8"))
+    changed.write_text(text, encoding="utf-8")
+    expected = expected_warnings(text)
+    assert {code for code, _ in expected} == {"W303", "W304", "W306", "W312", "W403", "W407"}
+    errors, warnings = reported(changed)
+    assert errors == 0
+    assert warnings == expected
