@@ -24,7 +24,7 @@ from types import ModuleType
 
 import pytest
 
-from empathy_bib.bibfile import BibFile
+from empathy_bib.bib import BibFile
 from empathy_bib.check import Diagnostic, check_bib, check_path
 from empathy_bib.taxonomy import Taxonomy, load_taxonomy
 
