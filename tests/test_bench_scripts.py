@@ -23,3 +23,15 @@ def test_bench_script_runs_on_a_small_file(script: str) -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "wall s" in result.stdout
+
+
+def test_fetch_bench_runs_the_write_back_on_a_few_fills() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_fetch.py"), "--edits", "20", "40"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "20" in result.stdout and "40" in result.stdout
