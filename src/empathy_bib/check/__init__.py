@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..bib import BOM, BibFile, read_bib_bytes
-from ..gcpause import paused_gc
 from ..taxonomy import Taxonomy
 from . import consistency, fields, identity, listrules, syntax
 from .context import Context
@@ -41,9 +40,8 @@ def check_bib(
     """All checks on `bib`, sorted by position. `path` names the file in the findings."""
     shown = str(path if path is not None else bib.path if bib.path is not None else "<string>")
     ctx = Context(bib, taxonomy, shown)
-    with paused_gc():
-        for family in _FAMILIES:
-            family(ctx)
+    for family in _FAMILIES:
+        family(ctx)
     return sorted(ctx.diagnostics, key=lambda d: d.sort_key)
 
 
@@ -59,9 +57,8 @@ def check_path(path: str | os.PathLike[str], taxonomy: Taxonomy | None) -> list[
         encoding = list(encoding_findings(data, str(path)))
         text = data.decode("utf-8", errors="replace")
     del data  # the bytes are no longer needed: halve the peak on a large file
-    with paused_gc():  # the split allocates as the checks do (see gcpause): 0.08 s of 0.3 s on 10k
-        bib = BibFile.from_text(text, path=p)
-        found = check_bib(bib, taxonomy, path=str(path))
+    bib = BibFile.from_text(text, path=p)
+    found = check_bib(bib, taxonomy, path=str(path))
     return sorted([*encoding, *found], key=lambda d: d.sort_key)
 
 

@@ -3,20 +3,19 @@
 `render_outputs` touches no file: it yields `(relative path, bytes)` one output at a time, so
 `--check` compares each and the command stages each to a temporary file, and only finished
 outputs ever exist in memory (`render_all` collects them as text, for tests). All renderers
-read the same `Paper` objects and one `PaperView` per paper. Refusals (an entry without
-category, an unknown slug, an entry type without a template, and every error `validate`
-reports) are collected first, so nothing is written when any exists.
+read the same `Paper` objects and one `PaperView` per paper. The list must pass validate's
+checks first (`verdict`): on any error finding the render is refused, and since the verdict
+comes before the last output, a caller that writes only after the last output writes nothing.
 
 Speed (bench/bench_render.py): the work per paper is done once and shared, templates print
-values escaped once in Python, outputs are streamed, the cyclic collector is paused, and on a
-long list validate's checks and the CSL-JSON run in a forked child beside the rest (`gate`).
+values escaped once in Python, outputs are streamed, and with `render --jobs 2` validate's checks
+and the CSL-JSON run in a worker process beside the rest (`verdict.PendingVerdict`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 import jinja2
@@ -24,38 +23,29 @@ from markupsafe import Markup
 
 from ..bib import BibFile, StagedFiles
 from ..errors import EmpathyBibError
-from ..gcpause import paused_gc
 from ..model import Paper, iter_papers
 from ..taxonomy import Taxonomy
-from . import catbib, csljson, gate, readme, site
+from . import catbib, readme, site
+from .chunks import tidy_to_bytes
+from .csljson import csl_json_bytes
+from .verdict import PendingVerdict, RenderRefused, WorkerFailed, error_findings
 from .view import PaperView, paper_views
+
+__all__ = [
+    "PendingVerdict",
+    "RenderRefused",
+    "WorkerFailed",
+    "render_all",
+    "render_outputs",
+    "stale_outputs",
+    "tidy_to_bytes",
+    "write_outputs",
+]
 
 README = "README.md"
 BIB_DIR = "bib"
 CSL_JSON = "bib/references.json"
 SITE = "site/index.html"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why the list cannot be rendered, located in references.bib."""
-
-    path: str
-    line: int
-    message: str
-    key: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: error: {self.message}"
-
-
-class RenderRefused(EmpathyBibError):
-    """The list has errors; nothing was written (exit 2)."""
-
-    def __init__(self, problems: Sequence[Problem]):
-        count = len(problems)
-        super().__init__(f"{count} error{'s' if count != 1 else ''} in the list; nothing was written")
-        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -68,79 +58,11 @@ class Listing:
     views: dict[str, PaperView]
 
 
-# ---------------------------------------------------------------------- checks
-
-
-def find_problems(
-    bib: BibFile,
-    taxonomy: Taxonomy,
-    path: str,
-    papers: Sequence[Paper] | None = None,
-    *,
-    validate: bool = True,
-) -> list[Problem]:
-    """Everything that stops a render: validate's errors, then what the renderers need."""
-    problems = _validate_errors(bib, taxonomy, path) if validate else []
-    return merged(problems, structural_problems(bib, taxonomy, path, papers))
-
-
-def merged(*groups: Sequence[Problem]) -> list[Problem]:
-    """The problems of every group, each once, in file order."""
-    unique: dict[tuple[int, str], Problem] = {}
-    for group in groups:
-        for p in group:
-            unique.setdefault((p.line, p.message), p)
-    return sorted(unique.values(), key=lambda p: p.line)
-
-
-def structural_problems(
-    bib: BibFile, taxonomy: Taxonomy, path: str, papers: Sequence[Paper] | None = None
-) -> list[Problem]:
-    """The render's own refusals, kept even without validate: they guard file names and templates."""
-    problems = [
-        Problem(path, bib.line_of(b.start), f"block does not parse: {b.error or 'syntax error'}")
-        for b in bib.failed_blocks
-    ]
-    takes_papers = set(taxonomy.paper_slugs)
-    for paper in iter_papers(bib) if papers is None else papers:
-        where = f"entry '{paper.key}'"
-        if not csljson.supported(paper.entry_type):
-            problems.append(
-                Problem(
-                    path, paper.line, f"{where}: entry type @{paper.entry_type} has no template", paper.key
-                )
-            )
-        if not paper.categories:
-            problems.append(
-                Problem(path, paper.line, f"{where} has no category (keywords = {{<slug>}})", paper.key)
-            )
-        for slug in paper.categories:
-            if slug not in takes_papers:
-                kind = "a category with subsections" if taxonomy.get(slug) else "not a category"
-                problems.append(
-                    Problem(
-                        path, paper.line, f"{where}: keyword {slug!r} is {kind} in the taxonomy", paper.key
-                    )
-                )
-    return problems
-
-
-def _validate_errors(bib: BibFile, taxonomy: Taxonomy, path: str) -> list[Problem]:
-    """validate's error-severity diagnostics, as render problems."""
-    from ..check import ERROR, check_bib
-
-    return [
-        Problem(d.path or path, d.line, f"{d.code}: {d.message}", d.key)
-        for d in check_bib(bib, taxonomy, path=Path(path))
-        if d.severity == ERROR
-    ]
-
-
 # ---------------------------------------------------------------------- rendering
 
 
-def build_listing(bib: BibFile, taxonomy: Taxonomy, papers: Sequence[Paper] | None = None) -> Listing:
-    papers = list(iter_papers(bib)) if papers is None else list(papers)
+def build_listing(bib: BibFile, taxonomy: Taxonomy) -> Listing:
+    papers = list(iter_papers(bib))
     views = paper_views(papers, taxonomy)
     return Listing(papers, taxonomy, papers_by_category(papers, taxonomy), views)
 
@@ -187,149 +109,72 @@ def render_all(
 ) -> dict[str, str]:
     """Every output as `{relative path: text}`. Raises `RenderRefused` when the list has errors.
 
-    `validate=False` skips validate's checks (not the render's own): tests use it to show that
-    escaping holds even for input validate would reject.
+    `validate=False` skips validate's checks: tests use it to show that escaping holds even for
+    input validate would reject.
     """
     outputs = render_outputs(bib, taxonomy, styles, path=path, validate=validate)
     return {name: data.decode("utf-8") for name, data in outputs}
 
 
 def render_outputs(
-    bib: BibFile, taxonomy: Taxonomy, styles: Path, *, path: str = "references.bib", validate: bool = True
+    bib: BibFile,
+    taxonomy: Taxonomy,
+    styles: Path,
+    *,
+    path: str = "references.bib",
+    validate: bool = True,
+    pending: PendingVerdict | None = None,
 ) -> Iterator[tuple[str, bytes]]:
     """Every output as `(relative path, UTF-8 bytes)`, produced one after the other.
 
-    The checks run now (raising `RenderRefused`); the outputs are rendered as they are asked
-    for, each streamed from its template into bytes, so only finished outputs are held (a
-    long list's README as a Python string with one emoji costs 4 bytes a character).
+    Without `pending` the checks run now, raising `RenderRefused` before anything is rendered.
+    With it (a worker checking the same file's bytes), the README, the page and the category
+    files are rendered meanwhile, and the verdict is awaited before the last output, the
+    CSL-JSON, is yielded (`RenderRefused` then, or `WorkerFailed`).
     """
-    with paused_gc():
-        papers = list(iter_papers(bib))
-        for paper in papers:  # what both processes need, worked out once before the fork
-            paper.authors, paper.links, paper.year  # noqa: B018 (cached on first access)
-        # The child's share starts next: on a long list it runs in a forked process meanwhile,
-        # on the papers built above (inherited, not rebuilt).
-        work = gate.Verdict(lambda: _child_work(bib, taxonomy, path, validate, papers), len(bib.entries))
-        try:
-            structural = structural_problems(bib, taxonomy, path, papers)
-            if structural:
-                raise RenderRefused(merged(work.result().problems, structural))
-            listing = build_listing(bib, taxonomy, papers)
-        except BaseException:
-            work.close()
-            raise
-    env = template_env(styles)
-    return _outputs_then_verdict(bib, listing, env, work)
+    if not validate:
+        pending = None
+    elif pending is None:
+        errors = error_findings(bib, taxonomy, path)
+        if errors:
+            raise RenderRefused(errors)
+    return _outputs(bib, taxonomy, styles, pending)
 
 
-@dataclass(frozen=True)
-class ChildWork:
-    """The child's share of a render: validate's verdict and the CSL-JSON (which needs no views)."""
-
-    problems: list[Problem]
-    csl_json: bytes | None  # None: not rendered (the list has errors, or rendering it failed)
-
-
-def _child_work(
-    bib: BibFile, taxonomy: Taxonomy, path: str, validate: bool, papers: Sequence[Paper]
-) -> ChildWork:
-    problems = _validate_errors(bib, taxonomy, path) if validate else []
-    if problems:
-        return ChildWork(problems, None)
-    try:
-        return ChildWork([], csl_json_bytes(papers))
-    except Exception:  # a list the render will refuse anyway: the parent says why
-        return ChildWork([], None)
-
-
-def csl_json_bytes(papers: Sequence[Paper]) -> bytes:
-    return _to_bytes(csljson.csl_json_chunks(papers))
-
-
-def _outputs_then_verdict(
-    bib: BibFile, listing: Listing, env: jinja2.Environment, work: gate.Verdict[ChildWork]
+def _outputs(
+    bib: BibFile, taxonomy: Taxonomy, styles: Path, pending: PendingVerdict | None
 ) -> Iterator[tuple[str, bytes]]:
-    """The README, the page and the category files, then the child's share: `RenderRefused`
-    after those when the list has errors, so a caller that writes only after the last output
-    (write_outputs, --check) writes nothing."""
     try:
-        yield from _documents(listing, env)
-        for name, text in _category_bibs(bib, listing.taxonomy, listing.by_category):
+        listing = build_listing(bib, taxonomy)
+        yield from _documents(listing, template_env(styles))
+        for name, text in _category_bibs(bib, taxonomy, listing.by_category):
             yield name, text.encode("utf-8")
-        done = work.result()
-        if done.problems:
-            raise RenderRefused(merged(done.problems))
-        with paused_gc():
-            data = done.csl_json if done.csl_json is not None else csl_json_bytes(listing.papers)
-        yield CSL_JSON, data
-    finally:
-        work.close()
+    except Exception:
+        if pending is not None:  # a list with errors may break a renderer: its errors say why
+            pending.refuse_on_errors()
+        raise
+    except BaseException:  # abandoned (GeneratorExit) or interrupted: the verdict is not wanted
+        if pending is not None:
+            pending.cancel()
+        raise
+    csl_json = None
+    if pending is not None:
+        pending.refuse_on_errors()
+        csl_json = pending.result().csl_json
+    yield CSL_JSON, csl_json if csl_json is not None else csl_json_bytes(listing.papers)
 
 
 def _documents(listing: Listing, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
-    """The README and the page, each rendered whole with the collector paused, then handed over."""
+    """The README and the page, each rendered whole, then handed over."""
     taxonomy, papers, views = listing.taxonomy, listing.papers, listing.views
     try:
-        with paused_gc():
-            data = tidy_to_bytes(readme.readme_chunks(env, taxonomy, listing.by_category, views, len(papers)))
+        data = tidy_to_bytes(readme.readme_chunks(env, taxonomy, listing.by_category, views, len(papers)))
         yield README, data
-        with paused_gc():
-            data = tidy_to_bytes(site.site_chunks(env, papers, views, taxonomy))
+        data = tidy_to_bytes(site.site_chunks(env, papers, views, taxonomy))
         yield SITE, data
     except jinja2.TemplateError as exc:
         where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         raise EmpathyBibError(f"template error: {where}{exc}") from None
-
-
-_BATCH = 4096  # template chunks joined, tidied and encoded at a time (a few hundred kB of text)
-
-
-def _batches(chunks: Iterable[str]) -> Iterator[str]:
-    """The chunks joined `_BATCH` at a time (islice and join do the counting, in C)."""
-    iterator = iter(chunks)
-    while batch := list(islice(iterator, _BATCH)):
-        yield "".join(batch)
-
-
-def _to_bytes(chunks: Iterable[str]) -> bytes:
-    return b"".join(batch.encode("utf-8") for batch in _batches(chunks))
-
-
-def tidy_to_bytes(chunks: Iterable[str]) -> bytes:
-    """`"\\n".join(l.rstrip() for l in text.split("\\n")).strip("\\n") + "\\n"`, encoded, streamed.
-
-    Each line loses its trailing blanks; blank lines at the start and the end go; the text ends
-    with one newline. Lines are handled a batch at a time; empty lines at a batch's end are
-    held back until a line with text follows (they are dropped at the very end).
-    """
-    out: list[bytes] = []
-    partial = ""  # the unfinished last line of the text seen so far
-    held = 0  # empty lines seen since the last line with text
-    started = False  # a line with text has been written
-    for batch in _batches(chunks):
-        text = partial + batch
-        cut = text.rfind("\n")
-        if cut < 0:
-            partial = text
-            continue
-        partial = text[cut + 1 :]
-        started, held = _emit_lines(text[:cut].split("\n"), out, started, held)
-    started, held = _emit_lines([partial], out, started, held)
-    out.append(b"\n")
-    return b"".join(out)
-
-
-def _emit_lines(lines: list[str], out: list[bytes], started: bool, held: int) -> tuple[bool, int]:
-    # Joined first: an empty line is then one "\n" more at an end of the text.
-    joined = "\n".join(map(str.rstrip, lines))
-    body = joined.strip("\n")
-    if not body:
-        return started, held + len(lines)
-    leading = len(joined) - len(joined.lstrip("\n"))
-    trailing = len(joined) - len(joined.rstrip("\n"))
-    separator = "\n" * (held + leading + 1) if started else ""
-    out.append((separator + body).encode("utf-8"))
-    return True, trailing
 
 
 def _category_bibs(
@@ -350,8 +195,18 @@ def _category_bibs(
 def stale_outputs(
     outputs: Iterable[tuple[str, str | bytes]] | Mapping[str, str | bytes], out_dir: Path
 ) -> list[str]:
-    """The outputs whose file is missing or differs, byte for byte."""
-    return [name for name, _ in _changed(outputs, out_dir)]
+    """The outputs whose file is missing or differs, other than in line endings: a checkout with
+    CRLF endings (Windows) holds the same text, so it is up to date."""
+    return [name for name, data in _changed(outputs, out_dir) if not _same_text(out_dir / name, data)]
+
+
+def _same_text(path: Path, data: bytes) -> bool:
+    """Whether the file holds `data` with some LF endings written CRLF (read only on a mismatch)."""
+    try:
+        held = path.read_bytes()
+    except OSError:
+        return False
+    return b"\r\n" in held and held.replace(b"\r\n", b"\n") == data.replace(b"\r\n", b"\n")
 
 
 def write_outputs(

@@ -23,10 +23,12 @@ from pybtex.database import Person
 
 from ..latex import Span, protected_spans, to_unicode
 from ..model import Author, Paper
+from .chunks import to_bytes
 
 CslItem = dict[str, Any]
 
-# BibTeX/biblatex entry types -> CSL types. An entry type not here has no template: render refuses it.
+# BibTeX/biblatex entry types -> CSL types. An entry type not here has no template: validate
+# reports it (E311, check.fields.SUPPORTED_TYPES), so render refuses it.
 CSL_TYPES: dict[str, str] = {
     "article": "article-journal",
     "inproceedings": "paper-conference",
@@ -53,10 +55,6 @@ _WORDS_AND_GAPS = re.compile(r"(\S+)")
 _SUBTITLE_END = (":", "?", "!", ".")
 
 
-def supported(entry_type: str) -> bool:
-    return entry_type.lower() in CSL_TYPES
-
-
 def to_csl(paper: Paper) -> CslItem:
     """One CSL-JSON item; keys absent from the entry are left out."""
     item: CslItem = {"id": paper.key, "type": CSL_TYPES.get(paper.entry_type, "article")}
@@ -71,13 +69,13 @@ def to_csl(paper: Paper) -> CslItem:
     return item
 
 
-def to_csl_json(papers: Iterable[Paper]) -> str:
+def csl_json_bytes(papers: Iterable[Paper]) -> bytes:
     """The whole list as a CSL-JSON file: one item a line (diffs stay readable), sorted keys."""
-    return "".join(csl_json_chunks(papers))
+    return to_bytes(csl_json_chunks(papers))
 
 
 def csl_json_chunks(papers: Iterable[Paper]) -> Iterator[str]:
-    """`to_csl_json` in pieces, one item at a time.
+    """`csl_json_bytes` in pieces, one item at a time.
 
     Without `indent`, json uses its C encoder: several times faster on 10,000 entries.
     """

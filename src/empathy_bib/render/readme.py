@@ -84,16 +84,6 @@ def readme_chunks(
     )
 
 
-def render_readme(
-    env: jinja2.Environment,
-    taxonomy: Taxonomy,
-    by_category: Mapping[str, Sequence[Paper]],
-    views: Mapping[str, PaperView],
-    total: int,
-) -> str:
-    return _tidy("".join(readme_chunks(env, taxonomy, by_category, views, total)))
-
-
 def _markdown(view: PaperView, done: dict[str, MarkdownPaper]) -> MarkdownPaper:
     cached = done.get(view.key)
     if cached is None:
@@ -143,9 +133,3 @@ def _indent_block(text: str, prefix: str) -> str:
     if text and "\n\n" not in text and text[0] != "\n" and text[-1] != "\n":  # no empty line
         return prefix + text.replace("\n", "\n" + prefix)
     return _NONEMPTY_LINE.sub(prefix.replace("\\", "\\\\"), text)
-
-
-def _tidy(text: str) -> str:
-    """`\\n` endings, no trailing blanks on lines, exactly one final newline."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    return "\n".join(lines).strip("\n") + "\n"

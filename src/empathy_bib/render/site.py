@@ -79,13 +79,6 @@ def site_chunks(
     )
 
 
-def render_site(
-    env: jinja2.Environment, papers: Sequence[Paper], views: Mapping[str, PaperView], taxonomy: Taxonomy
-) -> str:
-    text = "".join(site_chunks(env, papers, views, taxonomy))
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n"
-
-
 class _Placing:
     """The filter slugs and section titles of a set of categories, escaped, worked out once per set."""
 

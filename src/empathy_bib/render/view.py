@@ -34,10 +34,6 @@ class PaperView(NamedTuple):  # immutable, and cheaper to build than a frozen da
     categories: tuple[str, ...]  # slugs, taxonomy order
 
 
-def paper_view(paper: Paper, taxonomy: Taxonomy) -> PaperView:
-    return _view(paper, _reading_order(taxonomy))
-
-
 def paper_views(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[str, PaperView]:
     order = _reading_order(taxonomy)
     return {p.key: _view(p, order) for p in papers}
