@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from empathy_bib.bib import BibFile
+from empathy_bib.check import check_bib
 from empathy_bib.cli import main
 from empathy_bib.model import iter_papers
 from empathy_bib.render import RenderRefused, render_all
@@ -218,24 +219,39 @@ def test_sentence_case(title: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("entry", "message"),
+    ("entry", "code", "line"),
     [
-        ("@misc{nocat2024, title = {T}, year = {2024}}", "entry 'nocat2024' has no category"),
-        (
-            "@misc{bad2024, title = {T}, keywords = {../../x}}",
-            "entry 'bad2024': keyword '../../x' is not a category",
-        ),
-        ("@misc{grp2024, title = {T}, keywords = {papers}}", "is a category with subsections"),
-        (
-            "@patent{pat2024, title = {T}, keywords = {datasets}}",
-            "entry 'pat2024': entry type @patent has no template",
-        ),
+        ("@misc{nocat2024,\n  title = {T},\n  year = {2024}\n}", "E401", 1),  # no category
+        ("@misc{bad2024,\n  title = {T},\n  keywords = {../../x}\n}", "E402", 3),  # not a slug
+        ("@misc{grp2024,\n  title = {T},\n  keywords = {papers}\n}", "E402", 3),  # has subsections
+        ("@patent{pat2024,\n  title = {T},\n  keywords = {datasets}\n}", "E311", 1),  # no template
+        ("@misc{ok2024, title = {T}, keywords = {datasets}}\n\n@misc{broken,\n  title = {x\n", "E1", 4),
     ],
 )
-def test_render_refuses_bad_entries(taxonomy: Taxonomy, entry: str, message: str) -> None:
+def test_render_refuses_on_validates_errors(taxonomy: Taxonomy, entry: str, code: str, line: int) -> None:
     with pytest.raises(RenderRefused) as info:
         render_all(BibFile.from_text(entry), taxonomy, STYLES)
-    assert any(message in str(p) for p in info.value.problems), info.value.problems
+    errors = info.value.errors
+    assert (code, line) in [(e.code[: len(code)], e.line) for e in errors]
+    # the very findings validate reports as errors, nothing more
+    found = [d for d in check_bib(BibFile.from_text(entry), taxonomy, path="references.bib")]
+    assert errors == [d for d in found if d.severity == "error"]
+
+
+def test_a_wrong_keyword_is_one_error_printed_as_validate_prints_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{bad2024,\n  title = {T},\n  author = {Doe, Jane},\n  keywords = {datsets},\n  year = {2024},\n}\n")
+    assert main(["validate", str(bib)]) == 1
+    validate_lines = [line for line in capsys.readouterr().out.splitlines() if ": error " in line]
+    out = tmp_path / "out"
+    assert main(["render", "--bib", str(bib), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if ": error " in line] == validate_lines
+    assert len(validate_lines) == 1 and f"{bib}:4:" in validate_lines[0] and "E402" in validate_lines[0]
+    assert err[-1] == "empathy-bib render: 1 error in the list; nothing was written"
+    assert not out.exists()
 
 
 def test_cli_writes_nothing_on_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -262,3 +278,22 @@ def test_cli_check_names_stale_outputs(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["render", "--bib", str(bib), "--out", str(out), "--check"]) == 1
     err = capsys.readouterr().err
     assert "datasets.bib" in err and "README.md" not in err
+
+
+def test_check_ignores_crlf_line_endings_but_not_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Windows checkout (CRLF) of up-to-date outputs is up to date; a changed text is not."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(HOSTILE.replace("url = {javascript:alert(1)},", ""))
+    out = tmp_path / "out"
+    assert main(["render", "--bib", str(bib), "--out", str(out)]) == 0
+    for path in (p for p in out.rglob("*") if p.is_file()):
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    capsys.readouterr()
+    assert main(["render", "--bib", str(bib), "--out", str(out), "--check"]) == 0, capsys.readouterr().err
+    readme = out / "README.md"
+    readme.write_bytes(readme.read_bytes().replace(b"Empathy", b"Sympathy", 1))
+    assert main(["render", "--bib", str(bib), "--out", str(out), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "README.md" in err and "datasets.bib" not in err
