@@ -53,7 +53,9 @@ def test_two_jobs_write_what_one_job_writes(real_list: Path, tmp_path: Path) -> 
 def test_errors_found_by_the_worker_refuse_the_render(
     real_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real_list.write_text(real_list.read_text(encoding="utf-8").replace("year = {2019}", "year = {3019}", 1))
+    real_list.write_text(
+        real_list.read_text(encoding="utf-8").replace("year = {2019}", "year = {3019}", 1), encoding="utf-8"
+    )
     assert main(["validate", str(real_list)]) == 1
     validate_errors = [line for line in capsys.readouterr().out.splitlines() if ": error " in line]
     assert any("error E302 year 3019 is in the future" in line for line in validate_errors)

@@ -242,7 +242,10 @@ def test_a_wrong_keyword_is_one_error_printed_as_validate_prints_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bib = tmp_path / "refs.bib"
-    bib.write_text("@misc{bad2024,\n  title = {T},\n  author = {Doe, Jane},\n  keywords = {datsets},\n  year = {2024},\n}\n")
+    bib.write_text(
+        "@misc{bad2024,\n  title = {T},\n  author = {Doe, Jane},\n"
+        "  keywords = {datsets},\n  year = {2024},\n}\n"
+    )
     assert main(["validate", str(bib)]) == 1
     validate_lines = [line for line in capsys.readouterr().out.splitlines() if ": error " in line]
     out = tmp_path / "out"

@@ -17,9 +17,9 @@ from typing import Any
 
 from ..bib import BibFile
 from ..config import Project, find_project
-from ..enrich.services import add_service_arguments
 from ..errors import BibParseError, EditError, UsageError
 from ..taxonomy import Taxonomy, load_taxonomy
+from ._services import add_service_arguments
 
 RENDER_REMINDER = (
     "Now run 'empathy-bib render' (or 'python3 tasks.py render') to regenerate the README and downloads."
@@ -82,7 +82,7 @@ def _project(bib: Path | None) -> Project:
 def _run_add(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) -> int:
     from ..enrich import addpaper
     from ..enrich.http import make_session
-    from ..enrich.services import config_from_args
+    from ._services import config_from_args
 
     ident = addpaper.parse_identifier(args.id)
     categories = addpaper.parse_categories(args.category, taxonomy)

@@ -22,8 +22,8 @@ from ..bib import BibFile, atomic_write_text
 from ..config import find_project
 from ..enrich import dois
 from ..enrich.http import make_session, requests_sent
-from ..enrich.services import add_service_arguments, config_from_args
 from ..errors import BibParseError, UsageError
+from ._services import add_service_arguments, config_from_args
 
 DEFAULT_JOBS = 3
 

@@ -1,13 +1,13 @@
 """Service settings shared by `fetch-dois` and `add`: base URLs, mailto, cache, timeout.
 
-Each option can also come from the environment (`EMPATHY_BIB_*`); a command-line option wins.
-The defaults point at the real services.
+Each setting can also come from the environment (`EMPATHY_BIB_*`); a value given explicitly (a
+command-line option, see `commands/_services.py`) wins. The defaults point at the real services.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,41 +47,19 @@ class ServiceConfig:
         return base / "http-cache.sqlite"
 
 
-def add_service_arguments(parser: argparse.ArgumentParser, *, anthology: bool = False) -> None:
-    """The options every command that talks to the services shares."""
-    group = parser.add_argument_group("services (each also from an EMPATHY_BIB_* variable)")
-    group.add_argument(
-        "--crossref-url", metavar="URL", help=f"Crossref API base (default {DEFAULTS['crossref_url']})"
-    )
-    group.add_argument(
-        "--datacite-url", metavar="URL", help=f"DataCite API base (default {DEFAULTS['datacite_url']})"
-    )
-    group.add_argument("--arxiv-url", metavar="URL", help=f"arXiv API base (default {DEFAULTS['arxiv_url']})")
-    if anthology:
-        group.add_argument(
-            "--anthology-url", metavar="URL", help=f"ACL Anthology base (default {DEFAULTS['anthology_url']})"
-        )
-    group.add_argument("--mailto", metavar="EMAIL", help="your e-mail, sent to Crossref's polite pool")
-    group.add_argument(
-        "--cache-dir", metavar="DIR", type=Path, help="HTTP cache folder (default: user cache)"
-    )
-    group.add_argument("--no-cache", action="store_true", help="do not read or write the HTTP cache")
-    group.add_argument(
-        "--timeout", metavar="SECONDS", type=float, help=f"per request (default {DEFAULT_TIMEOUT:g})"
-    )
-
-
-def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = None) -> ServiceConfig:
+def resolve_config(given: Mapping[str, object], environ: Mapping[str, str] | None = None) -> ServiceConfig:
+    """The settings: each from `given` (by field name) when set, else from the environment, else
+    the default. `given` may also hold `no_cache` (true: do not use the HTTP cache)."""
     env = os.environ if environ is None else environ
 
     def pick(name: str) -> str | None:
-        value = getattr(args, name, None)
+        value = given.get(name)
         if value:
             return str(value)
         return env.get(ENV[name]) or None
 
     cache_dir = pick("cache_dir")
-    timeout = getattr(args, "timeout", None)
+    timeout = given.get("timeout")
     return ServiceConfig(
         crossref_url=(pick("crossref_url") or DEFAULTS["crossref_url"]).rstrip("/"),
         datacite_url=(pick("datacite_url") or DEFAULTS["datacite_url"]).rstrip("/"),
@@ -89,6 +67,6 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
         anthology_url=(pick("anthology_url") or DEFAULTS["anthology_url"]).rstrip("/"),
         mailto=pick("mailto"),
         cache_dir=Path(cache_dir) if cache_dir else None,
-        use_cache=not getattr(args, "no_cache", False),
-        timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
+        use_cache=not given.get("no_cache", False),
+        timeout=float(timeout) if isinstance(timeout, (int, float, str)) and timeout else DEFAULT_TIMEOUT,
     )
