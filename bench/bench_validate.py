@@ -58,8 +58,8 @@ def breakdown(bib: Path) -> list[tuple[str, float]]:
         stages.append(("load (bib layer split)", time.perf_counter() - start))
         ctx = Context(loaded, taxonomy, str(bib))
         start = time.perf_counter()
-        _ = ctx.views
-        stages.append(("entry views (values, ids)", time.perf_counter() - start))
+        _ = ctx.papers
+        stages.append(("papers (values, spans)", time.perf_counter() - start))
         for family in (syntax, identity, fields, listrules, consistency):
             start = time.perf_counter()
             family.check(ctx)

@@ -15,7 +15,7 @@ from werkzeug import Request, Response
 from empathy_bib import cli
 from empathy_bib.bib import BibFile
 from empathy_bib.enrich import http
-from empathy_bib.model import iter_papers
+from empathy_bib.record import papers_of
 
 from .conftest import require_tool
 
@@ -95,7 +95,7 @@ def added_entry(project: Path) -> str:
 def new_papers(project: Path) -> list[str]:
     bib = BibFile.load(project / "references.bib")
     assert bib.is_complete
-    return [p.key for p in iter_papers(bib)][46:]
+    return [p.key for p in papers_of(bib)][46:]
 
 
 # ---------------------------------------------------------------------- each ID form
@@ -180,7 +180,7 @@ def test_crossref_doi_with_jats_and_hostile_title(project: Path, httpserver: HTT
     assert "  pages = {101700--101718},\n" in text
     assert "  url = {https://doi.org/10.1016/j.csl.2024.101700},\n" in text
     assert "<" not in text and "&amp;" not in text
-    [paper] = list(iter_papers(BibFile.from_text(text)))
+    [paper] = list(papers_of(BibFile.from_text(text)))
     assert paper.title.startswith("Measuring empathy in LLMs: CO2, 50% & the $cost of #care_work ~ ")
     assert paper.title.endswith(": A survey")
 

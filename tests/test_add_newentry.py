@@ -23,7 +23,7 @@ from empathy_bib.enrich.newentry import (
 )
 from empathy_bib.enrich.records import Name, Work
 from empathy_bib.latex import normalize_title, to_unicode
-from empathy_bib.model import iter_papers
+from empathy_bib.record import papers_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "add"
@@ -32,13 +32,13 @@ FIXTURES = ROOT / "tests" / "fixtures" / "add"
 def only_paper(text: str):
     bib = BibFile.from_text(text)
     assert bib.is_complete, bib.failed_blocks
-    [paper] = list(iter_papers(bib))
+    [paper] = list(papers_of(bib))
     return paper
 
 
 def test_every_entry_of_references_bib_is_rewritten_byte_for_byte() -> None:
     """The convention test: importing our own entries gives them back unchanged (keys aside)."""
-    papers = list(iter_papers(BibFile.load(ROOT / "references.bib")))
+    papers = list(papers_of(BibFile.load(ROOT / "references.bib")))
     differing = []
     for paper in papers:
         [imported] = normalise_pasted([paper], categories=[], taken_keys=[], key=paper.key)
@@ -48,7 +48,7 @@ def test_every_entry_of_references_bib_is_rewritten_byte_for_byte() -> None:
 
 
 def test_generated_keys_follow_the_file() -> None:
-    papers = list(iter_papers(BibFile.load(ROOT / "references.bib")))
+    papers = list(papers_of(BibFile.load(ROOT / "references.bib")))
     wrong = {}
     for paper in papers:
         key = make_key(paper.authors[0].family, paper.year, paper.title)
@@ -166,7 +166,7 @@ def test_google_scholar_paste_is_normalised() -> None:
 
 def test_duplicate_index_matches_each_identifier() -> None:
     bib = BibFile.load(ROOT / "references.bib")
-    index = DuplicateIndex(iter_papers(bib))
+    index = DuplicateIndex(papers_of(bib))
     same_title = "@misc{x,\n  title = {{ReflectDiffu}: reflect between emotion-intent contagion and mimicry for empathetic response generation via a {RL}-diffusion framework},\n}\n"  # noqa: E501
     match = index.find(identity_of_text(same_title))
     assert match is not None and match.key == "yuan2025reflectdiffu" and match.kind == "title"

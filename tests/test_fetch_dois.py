@@ -15,7 +15,7 @@ from empathy_bib.bib import BibFile
 from empathy_bib.commands import fetch_dois
 from empathy_bib.enrich import dois, http
 from empathy_bib.errors import BibParseError, BibReadError
-from empathy_bib.model import iter_papers
+from empathy_bib.record import papers_of
 from tests.conftest import ROOT, corpus_files
 from tests.test_fetch_fakes import (
     FAST_RETRY,
@@ -140,7 +140,7 @@ def test_fills_exactly_the_dois_of_the_facts_table(
     after = target.read_text(encoding="utf-8")
     added = only_doi_lines_added(stripped, after)
     assert all(DOI_LINE.match(line) for line in added), added
-    got = {p.key: p.doi for p in iter_papers(BibFile.load(target))}
+    got = {p.key: p.doi for p in papers_of(BibFile.load(target))}
     expected = {row["key_hint"]: row["doi"] or None for row in facts()}
     assert got == expected
     assert len(added) == sum(1 for d in expected.values() if d)
@@ -211,7 +211,7 @@ def test_network_failures_exit_1_and_the_rest_is_written(
     data = json.loads(report.read_text())
     failed = [e for e in data["entries"] if e["outcome"] == "failed"]
     assert failed and all("DataCite" in e["message"] for e in failed)
-    papers = {p.key: p for p in iter_papers(BibFile.load(target))}
+    papers = {p.key: p for p in papers_of(BibFile.load(target))}
     assert papers["majumder2020mime"].doi == "10.18653/v1/2020.emnlp-main.721"
     assert papers["kidder2024empathy"].doi is None
 
@@ -255,7 +255,7 @@ def test_interrupt_writes_only_finished_lookups(
 
     monkeypatch.setattr(fetch_dois.dois, "run_lookups", interrupted)  # type: ignore[attr-defined]
     assert run_cli(fake, tmp_path, str(target)) == 130
-    papers = [p for p in iter_papers(BibFile.load(target)) if p.doi]
+    papers = [p for p in papers_of(BibFile.load(target)) if p.doi]
     assert [p.key for p in papers] == ["majumder2020mime"]
 
 
@@ -316,7 +316,7 @@ def test_corpus_bytes_preserved_except_inserted_dois(path: Path, corpus_dir: Pat
             bib.apply([])
         return
     before = bib.text
-    keys = [p.key for p in iter_papers(bib) if p.get("doi") is None]
+    keys = [p.key for p in papers_of(bib) if p.get("doi") is None]
     unique = [k for k in keys if keys.count(k) == 1]
     results = [
         dois.EntryResult(k, dois.Outcome.FILLED, dois.Strategy.SEARCH, doi=f"10.1000/test.{i}")
@@ -332,6 +332,6 @@ def test_corpus_bytes_preserved_except_inserted_dois(path: Path, corpus_dir: Pat
         cursor = s.start
     expected.append(before[cursor:])
     assert bib.text == "".join(expected)  # every other character where it was
-    after = {p.key: p for p in iter_papers(bib)}
+    after = {p.key: p for p in papers_of(bib)}
     for i, k in enumerate(unique):
         assert after[k].doi == f"10.1000/test.{i}"

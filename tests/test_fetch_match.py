@@ -9,11 +9,11 @@ from empathy_bib.bib import BibFile
 from empathy_bib.enrich import dois
 from empathy_bib.enrich.match import choose, judge, title_key
 from empathy_bib.enrich.records import Name, Work
-from empathy_bib.model import Paper, iter_papers
+from empathy_bib.record import Paper, papers_of
 
 
 def paper(entry: str) -> Paper:
-    return next(iter_papers(BibFile.from_text(entry)))
+    return papers_of(BibFile.from_text(entry))[0]
 
 
 def work(

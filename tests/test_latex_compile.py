@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from empathy_bib.bib import BibFile
-from empathy_bib.model import iter_papers
+from empathy_bib.record import papers_of
 
 from .conftest import ROOT, require_tool
 
@@ -62,7 +62,7 @@ def test_pdflatex_bibtex_plainnat_without_warnings(tmp_path: Path) -> None:
         final = run([pdflatex, "-interaction=nonstopmode", "doc.tex"], work)
     assert final.returncode == 0, final.stdout[-2000:]
     assert "Citation" not in re.findall(r"LaTeX Warning: (\w+)", final.stdout)
-    keys = {p.key for p in iter_papers(BibFile.load(ROOT / "references.bib"))}
+    keys = {p.key for p in papers_of(BibFile.load(ROOT / "references.bib"))}
     bbl = (work / "doc.bbl").read_text()
     assert set(re.findall(r"\\bibitem\[[^\]]*\]\{([^}]+)\}", bbl, flags=re.S)) == keys
 
@@ -83,14 +83,14 @@ def test_biblatex_biber_without_warnings(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout
     problems = [line for line in result.stdout.splitlines() if "WARN" in line or "ERROR" in line]
     assert problems == []
-    keys = {p.key for p in iter_papers(BibFile.load(ROOT / "references.bib"))}
+    keys = {p.key for p in papers_of(BibFile.load(ROOT / "references.bib"))}
     assert set(printed) == keys
 
 
 def test_biblatex_prints_one_category_by_keyword(tmp_path: Path) -> None:
     _, printed = compile_biblatex(workdir(tmp_path), "keyword=datasets")
     expected = {
-        p.key for p in iter_papers(BibFile.load(ROOT / "references.bib")) if "datasets" in p.categories
+        p.key for p in papers_of(BibFile.load(ROOT / "references.bib")) if "datasets" in p.categories
     }
     assert len(expected) == 5
     assert set(printed) == expected

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from empathy_bib.bib import BibFile
-from empathy_bib.model import iter_papers
+from empathy_bib.record import papers_of
 from empathy_bib.render.cite import format_references, style_path
 
 from .conftest import require_tool
@@ -73,7 +73,7 @@ def test_pandoc_reads_the_csl_json() -> None:
 def test_cite_agrees_with_pandoc(style: str, tmp_path: Path) -> None:
     pandoc = require_tool("pandoc")
     expected = pandoc_bibliography(pandoc, style_path(style), tmp_path)
-    papers = list(iter_papers(BibFile.load(ROOT / "references.bib")))
+    papers = list(papers_of(BibFile.load(ROOT / "references.bib")))
     assert len(expected) == len(papers)
     unmatched = []
     for paper in papers:

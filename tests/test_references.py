@@ -18,7 +18,7 @@ import pytest
 from empathy_bib import ids
 from empathy_bib.bib import BibFile
 from empathy_bib.latex import normalize_title
-from empathy_bib.model import Paper, iter_papers
+from empathy_bib.record import Paper, papers_of
 from empathy_bib.taxonomy import load_taxonomy
 
 from .conftest import ROOT, tools_required, validate_json
@@ -27,7 +27,7 @@ FACTS = ROOT.parent / "shared" / "data" / "papers.tsv"
 
 
 def papers() -> dict[str, Paper]:
-    return {p.key: p for p in iter_papers(BibFile.load(ROOT / "references.bib"))}
+    return {p.key: p for p in papers_of(BibFile.load(ROOT / "references.bib"))}
 
 
 @pytest.fixture(scope="module")

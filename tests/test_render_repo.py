@@ -11,7 +11,7 @@ from pathlib import Path
 import bibtexparser
 
 from empathy_bib.bib import BibFile
-from empathy_bib.model import iter_papers
+from empathy_bib.record import papers_of
 from empathy_bib.render.markdown import unique_anchors
 from empathy_bib.taxonomy import load_taxonomy
 
@@ -35,7 +35,7 @@ def _readme() -> str:
 
 def test_readme_shows_every_paper_in_every_place() -> None:
     readme = _readme()
-    papers = list(iter_papers(BibFile.load(ROOT / "references.bib")))
+    papers = list(papers_of(BibFile.load(ROOT / "references.bib")))
     keys = Counter(re.findall(r"^   @\w+\{([^,]+),", readme, flags=re.M))
     assert len(keys) == 46 == len(papers)
     assert sum(keys.values()) == 54 == sum(len(p.categories) for p in papers)
@@ -74,7 +74,7 @@ def test_each_section_links_its_download() -> None:
 
 def test_every_category_file_parses_and_holds_exactly_its_category() -> None:
     taxonomy = load_taxonomy(ROOT / "styles" / "categories.toml")
-    papers = list(iter_papers(BibFile.load(ROOT / "references.bib")))
+    papers = list(papers_of(BibFile.load(ROOT / "references.bib")))
     files = sorted((ROOT / "bib").glob("*.bib"))
     assert {f.stem for f in files} == set(taxonomy.paper_slugs)
     for f in files:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from empathy_bib.bib import BibFile
 from empathy_bib.check import check_bib
 from empathy_bib.cli import main
-from empathy_bib.model import iter_papers
+from empathy_bib.record import papers_of
 from empathy_bib.render import RenderRefused, render_all
 from empathy_bib.render.csljson import to_csl
 from empathy_bib.render.markdown import code_fence, escape_md, github_anchor, safe_url, unique_anchors
@@ -212,7 +212,7 @@ def test_csl_json_follows_pandoc_conventions(hostile_outputs: dict[str, str]) ->
 )
 def test_sentence_case(title: str, expected: str) -> None:
     bib = BibFile.from_text(f"@misc{{k, title = {{{title}}}}}")
-    assert to_csl(next(iter_papers(bib)))["title"] == expected
+    assert to_csl(papers_of(bib)[0])["title"] == expected
 
 
 # ---------------------------------------------------------------------- refusals

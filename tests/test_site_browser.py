@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from empathy_bib.bib import BibFile
-from empathy_bib.model import iter_papers
+from empathy_bib.record import papers_of
 
 from .conftest import require_tool
 
@@ -95,7 +95,7 @@ def test_category_and_year_filters(browser: Any) -> None:
 
     reset(browser)
     Select(browser.find_element("id", "category")).select_by_value("datasets")
-    papers = list(iter_papers(BibFile.load(ROOT / "references.bib")))
+    papers = list(papers_of(BibFile.load(ROOT / "references.bib")))
     assert visible_keys(browser) == [p.key for p in papers if "datasets" in p.categories]
     Select(browser.find_element("id", "year")).select_by_value("2024")
     keys = visible_keys(browser)

@@ -2,7 +2,7 @@
 
 The pipeline, one module (or package) per stage:
     bib      (parse: lossless, positions, surgical edits, atomic writes)
-    model    (the typed `Paper` view every stage shares)
+    record   (`Paper`, the one per-entry object every stage shares; `names`: its `Author`s)
     check    (validate: diagnostics with codes and locations)
     enrich   (fetch-dois and add: remote metadata, DOI matching)
     render   (README, per-category .bib, CSL-JSON, the HTML page, citations)

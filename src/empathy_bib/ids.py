@@ -19,6 +19,9 @@ ARXIV_OLD_RE = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?)/(\d{7})(v\d+)?$")
 _ARXIV_URL_RE = re.compile(
     r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(.+?)(?:\.pdf)?/?$", re.IGNORECASE
 )
+_DOI_URL = "https://doi.org/"
+_DOI_URL_RE = re.compile(r"^https?://(dx\.)?doi\.org/")
+_ARXIV_ABS = "https://arxiv.org/abs/"
 _ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 
 ANTHOLOGY_NEW_RE = re.compile(r"^(\d{4})\.([a-z0-9]+)-([a-z0-9]+)\.(\d+)$")
@@ -36,6 +39,8 @@ _ANTHOLOGY_URL_RE = re.compile(
 def strip_doi(value: str) -> str:
     """Remove URL or `doi:` prefixes and LaTeX escapes; keep case (DOIs compare case-insensitively)."""
     doi = value.strip()
+    if DOI_RE.match(doi):  # the usual bare DOI: its characters exclude every prefix and escape
+        return doi
     doi = _DOI_PREFIXES.sub("", doi)
     doi = unquote(doi) if "%" in doi else doi
     return doi.replace("\\_", "_").replace("\\%", "%").replace("{", "").replace("}", "").strip()
@@ -43,7 +48,8 @@ def strip_doi(value: str) -> str:
 
 def is_valid_doi(value: str) -> bool:
     """True for a bare DOI that is safe to write into a BibTeX value."""
-    return bool(DOI_RE.match(value)) and not any(c in value for c in ' ,{}"\\\n\r\t%#')
+    # The pattern's characters exclude blanks, commas, braces, quotes, backslashes, `%` and `#`.
+    return bool(DOI_RE.fullmatch(value))
 
 
 def normalize_doi(value: str) -> str | None:
@@ -51,6 +57,8 @@ def normalize_doi(value: str) -> str | None:
     bare = value.strip()
     if DOI_RE.match(bare):  # the usual bare DOI: its characters exclude every prefix and escape
         return bare.lower()
+    if bare.startswith(_DOI_URL) and DOI_RE.match(bare, len(_DOI_URL)):  # the usual DOI link
+        return bare[len(_DOI_URL) :].lower()
     doi = strip_doi(value)
     return doi.lower() if is_valid_doi(doi) else None
 
@@ -85,6 +93,8 @@ def strip_arxiv_version(arxiv_id: str) -> str:
 def parse_arxiv(value: str) -> str | None:
     """An arXiv id (without version) from `2409.10289`, `arXiv:2409.10289v2`, an abs/pdf URL or arXiv DOI."""
     text = value.strip()
+    if is_valid_arxiv_id(text):  # the usual bare id: only a version suffix (`v2`) has a `v`
+        return text if "v" not in text else strip_arxiv_version(text)
     m = _ARXIV_URL_RE.match(text)
     if m:
         text = m.group(1)
@@ -98,7 +108,14 @@ def parse_arxiv(value: str) -> str | None:
 
 
 def arxiv_from_url(url: str) -> str | None:
-    m = _ARXIV_URL_RE.match(url.strip())
+    url = url.strip()
+    if url.startswith(_ARXIV_ABS):  # the usual `https://arxiv.org/abs/<id>`, without a version
+        arxiv = url[len(_ARXIV_ABS) :]
+        if "v" not in arxiv and is_valid_arxiv_id(arxiv):
+            return arxiv
+    if "arxiv.org" not in url[:40].lower():  # most other URLs: the pattern's host ends before 30
+        return None
+    m = _ARXIV_URL_RE.match(url)
     return parse_arxiv(m.group(1)) if m else None
 
 
@@ -111,7 +128,11 @@ def is_valid_anthology_id(value: str) -> bool:
 
 def anthology_from_url(url: str) -> str | None:
     """The Anthology id in an aclanthology.org (or old aclweb.org) URL, PDF and .bib included."""
-    m = _ANTHOLOGY_URL_RE.match(url.strip())
+    url = url.strip()
+    host = url[:40].lower()  # the hosts the pattern accepts all end within the first 40 characters
+    if "aclanthology.org" not in host and "aclweb.org" not in host:  # most URLs: no pattern needed
+        return None
+    m = _ANTHOLOGY_URL_RE.match(url)
     if not m:
         return None
     candidate = m.group(1)
@@ -134,8 +155,14 @@ def anthology_doi(anthology_id: str) -> str:
 # ---------------------------------------------------------------------- URLs
 
 
+# A URL this matches is one the general test below accepts (http(s), a plain host, no blank).
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#]\S*)?")
+
+
 def is_web_url(url: str) -> bool:
     """Only absolute http(s) URLs with a host become links anywhere."""
+    if _PLAIN_WEB_URL.fullmatch(url):  # most URLs, decided without urlsplit
+        return True
     try:
         parts = urlsplit(url.strip())
     except ValueError:
@@ -145,12 +172,24 @@ def is_web_url(url: str) -> bool:
     )
 
 
+def is_doi_url(url: str) -> bool:
+    """A doi.org link (`classify_url(url) == "doi"`)."""
+    if url.startswith(_DOI_URL):  # the usual link
+        return True
+    return bool(_DOI_URL_RE.match(url.lower()))  # `?` and `#` cannot occur in what it matches
+
+
+def is_pdf_url(url: str) -> bool:
+    """A link to a PDF that is not a doi.org link (`classify_url(url) == "pdf"`)."""
+    lowered = url.lower().split("?")[0].split("#")[0]
+    return not _DOI_URL_RE.match(lowered) and (lowered.endswith(".pdf") or "/pdf/" in lowered)
+
+
 def classify_url(url: str) -> str:
     """What a URL points at: `pdf`, `abs` (a landing page), `doi`, or `link`."""
-    lowered = url.lower().split("?")[0].split("#")[0]
-    if re.match(r"^https?://(dx\.)?doi\.org/", lowered):
+    if is_doi_url(url):
         return "doi"
-    if lowered.endswith(".pdf") or "/pdf/" in lowered:
+    if is_pdf_url(url):
         return "pdf"
     if arxiv_from_url(url) or anthology_from_url(url):
         return "abs"

@@ -12,8 +12,8 @@ import re
 
 from .. import ids
 from ..bib import FieldSpan
-from ..model import Paper
-from .context import Context, EntryView
+from ..record import Paper
+from .context import Context
 
 # Anthology venue codes -> phrases one of which the venue field must contain (case-insensitive).
 VENUE_PHRASES: dict[str, tuple[str, ...]] = {
@@ -45,12 +45,11 @@ _WORDS = re.compile(r"[a-z]+")
 
 
 def check(ctx: Context) -> None:
-    for view in ctx.views:
-        found = view.ids  # `Paper.anthology_id` and `Paper.arxiv_id`, already parsed
-        if found.url_anthology:
-            _check_anthology(ctx, view, found.url_anthology)
-        if view.block.entry_type in _PREPRINT_TYPES and found.arxiv_id:
-            _check_preprint_year(ctx, view, found.arxiv_id)
+    for paper in ctx.papers:
+        if paper.anthology_id:
+            _check_anthology(ctx, paper, paper.anthology_id)
+        if paper.entry_type in _PREPRINT_TYPES and paper.arxiv_id:
+            _check_preprint_year(ctx, paper, paper.arxiv_id)
 
 
 def anthology_venue(anthology_id: str) -> tuple[int, str | None, bool]:
@@ -68,15 +67,14 @@ def anthology_venue(anthology_id: str) -> tuple[int, str | None, bool]:
     return year, OLD_STYLE_VENUES.get(old.group(1)), False
 
 
-def _check_anthology(ctx: Context, view: EntryView, anthology_id: str) -> None:
-    paper = view.paper
+def _check_anthology(ctx: Context, paper: Paper, anthology_id: str) -> None:
     year, venue, findings = anthology_venue(anthology_id)
-    year_span = view.spans.get("year")
-    written = view.values.get("year")  # `paper.get("year")`
+    year_span = paper.spans.get("year")
+    written = paper.fields.get("year")
     if year_span is not None and (written or "").strip() != str(year):
         message = f"year {written} disagrees with Anthology id {anthology_id} (published {year})"
         ctx.report("E503", year_span.value_start, message, paper.key)
-    venue_name, venue_span = _venue(view)
+    venue_name, venue_span = _venue(paper)
     if venue_name is None or venue_span is None:
         return
     lowered = venue_name.lower()
@@ -92,11 +90,11 @@ def _check_anthology(ctx: Context, view: EntryView, anthology_id: str) -> None:
         ctx.report("E504", venue_span.value_start, message, paper.key)
 
 
-def _venue(view: EntryView) -> tuple[str | None, FieldSpan | None]:
+def _venue(paper: Paper) -> tuple[str | None, FieldSpan | None]:
     for name in ("booktitle", "journal", "journaltitle"):
-        value = view.paper.text(name)
+        value = paper.text(name)
         if value:
-            return value, view.spans.get(name)
+            return value, paper.spans.get(name)
     return None, None
 
 
@@ -111,10 +109,9 @@ def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _check_preprint_year(ctx: Context, view: EntryView, arxiv_id: str) -> None:
+def _check_preprint_year(ctx: Context, paper: Paper, arxiv_id: str) -> None:
     m = ids.ARXIV_NEW_RE.match(arxiv_id)
-    paper: Paper = view.paper
-    year_span = view.spans.get("year")
+    year_span = paper.spans.get("year")
     if m is None or year_span is None or paper.year is None:
         return
     submitted = 2000 + int(m.group(1)[:2])

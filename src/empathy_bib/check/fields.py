@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 
 from .. import ids
 from ..bib import Block, FieldSpan, scan
-from ..model import MONTHS
-from .context import Context, EntryView
+from ..record import MONTHS, Paper
+from .context import Context
 
 Spans = dict[str, FieldSpan]
-Values = dict[str, str]  # `EntryView.values`: non-blank resolved values by lower-case name
+Values = dict[str, str]  # `Paper.fields`: non-blank resolved values by lower-case name
 
 # Required fields per entry type; a tuple lists alternatives (BibTeX's name, biblatex's name).
 # The union of what BibTeX's standard styles and biblatex's data model demand, kept to fields
@@ -46,8 +46,6 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
 SUPPORTED_TYPES = frozenset(REQUIRED)
 
 URL_FIELDS = ("url", "code", "pdf")
-# Most URLs: accepted by this pattern at once; the rest are judged by `ids.is_web_url`.
-_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s\\{}]*)?")
 _PAGE_RANGE = re.compile(
     r"(?<![-\w])(\w*\d)\s*(?:-|–|—|\\textendash\s*|\{\\textendash\}\s*)\s*(\w*\d)(?![-\w])"
 )
@@ -63,15 +61,15 @@ def check(ctx: Context) -> None:
     next_year = datetime.date.today().year + 1
     # Empty values are rare: one search of the whole text decides whether to look for them.
     look_for_empty = bool(_EMPTY_VALUE.search(ctx.bib.text))
-    for view in ctx.views:
-        entry, values, spans, key = view.block, view.values, view.spans, view.paper.key
+    for paper in ctx.papers:
+        entry, values, spans, key = paper.block, paper.fields, paper.spans, paper.key
         _check_type_and_required(ctx, entry, values, key)
         _check_year(ctx, spans, values, key, next_year)
         _check_month(ctx, spans, values, key)
         _check_pages(ctx, spans, key)
         _check_doi(ctx, spans, values, key)
-        _check_arxiv(ctx, view)
-        _check_urls(ctx, view)
+        _check_arxiv(ctx, paper)
+        _check_urls(ctx, paper)
         _check_title_case(ctx, spans, values, key)
         if look_for_empty:
             _check_empty(ctx, entry, key)
@@ -172,26 +170,25 @@ def _check_doi(ctx: Context, spans: Spans, values: Values, key: str) -> None:
         ctx.report("W306", f.value_start, f"DOI written as a URL or with a prefix: write {bare}", key)
 
 
-def _check_arxiv(ctx: Context, view: EntryView) -> None:
-    f = view.spans.get("eprint")
-    eprint = view.values.get("eprint")
-    found = view.ids  # `eprint_arxiv` is the parsed `eprint` when the prefix allows arXiv
-    if f is not None and eprint and found.eprint_prefix == "arxiv" and found.eprint_arxiv is None:
-        ctx.report("E307", f.value_start, f"'{eprint.strip()}' is not an arXiv id", view.paper.key)
+def _check_arxiv(ctx: Context, paper: Paper) -> None:
+    eprint = paper.fields.get("eprint")
+    if eprint and paper.eprint_prefix == "arxiv" and paper.eprint_arxiv_id is None:
+        offset = paper.spans["eprint"].value_start
+        ctx.report("E307", offset, f"'{eprint.strip()}' is not an arXiv id", paper.key)
 
 
-def _check_urls(ctx: Context, view: EntryView) -> None:
-    key = view.paper.key
+def _check_urls(ctx: Context, paper: Paper) -> None:
+    key = paper.key
     for name in URL_FIELDS:
-        f = view.spans.get(name)
-        value = view.values.get(name)
-        if f is None or value is None:
+        value = paper.fields.get(name)
+        if value is None:
             continue
+        f = paper.spans[name]
         url = value.strip()
-        if not (_PLAIN_WEB_URL.fullmatch(url) or ids.is_web_url(url)):
+        if not ids.is_web_url(url):
             ctx.report("E309", f.value_start, f"{name} '{_short(url)}' is not an absolute http(s) URL", key)
             continue
-        if name == "url" and (view.ids.url_arxiv or view.ids.url_anthology):
+        if name == "url" and (paper.url_arxiv_id or paper.anthology_id):
             continue  # it names a valid arXiv or Anthology id: `_check_known_hosts` has nothing to say
         _check_known_hosts(ctx, f, url, key)
 

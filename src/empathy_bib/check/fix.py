@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from .. import ids
 from ..bib import BibFile, Block, FieldSpan, Splice
 from ..errors import BibParseError
-from .context import resolve_fast
+from ..record import plain_value
 from .fields import fixed_pages, month_macro
-from .syntax import is_plain_value
 
 FIXABLE = ("W303", "W304", "W306")
 
@@ -41,10 +40,11 @@ def plan_fixes(bib: BibFile, codes: tuple[str, ...] = FIXABLE) -> list[Fix]:
     for entry in bib.entries:
         seen: set[str] = set()
         for f in entry.fields:
-            if f.key in seen or not is_plain_value(f.raw_value, macros):
+            value = plain_value(f.raw_value, macros)
+            if f.key in seen or value is None:
                 continue  # duplicated or malformed: a person must decide
             seen.add(f.key)
-            new = _repair(f, resolve_fast(f.raw_value, macros), codes)
+            new = _repair(f, value, codes)
             if new is not None:
                 fixes.append(_fix(bib, entry, f, *new))
     return fixes

@@ -21,9 +21,8 @@ from rapidfuzz import fuzz
 
 from .. import ids
 from ..bib import Block
-from ..ids import normalize_doi
-from ..model import Paper
-from .context import Context, EntryView, Identifiers, parse_arxiv
+from ..record import Paper
+from .context import Context
 
 _ACCENT_COMMAND = re.compile(r"\\[`'^\"~=.uvHckbdrt]\s*\{?\s*([A-Za-z])\}?")
 # Special letters as the Unicode characters they print, so both spellings fold alike.
@@ -41,7 +40,6 @@ _KIND_NAMES = {"doi": "DOI", "arxiv": "arXiv id", "anthology": "Anthology id"}
 _DUPLICATE_CODES = {"doi": "E202", "arxiv": "E203", "anthology": "E204"}
 _ARXIV_DOI_PREFIX = "10.48550/arxiv."
 _ANTHOLOGY_DOI_PREFIX = "10.18653/v1/"
-_DOI_URL = "https://doi.org/"
 # Titles this close (rapidfuzz ratio of normalised titles, 0-100) are one paper's.
 SAME_PAPER_RATIO = 80.0
 SIMILAR_TITLE_RATIO = 90.0
@@ -70,7 +68,7 @@ class Item(NamedTuple):
 
 
 def check(ctx: Context) -> None:
-    items = [_item(i, view) for i, view in enumerate(ctx.views)]
+    items = [_item(i, paper) for i, paper in enumerate(ctx.papers)]
     _duplicate_keys(ctx)
     for item in items:
         if len(item.idents) > 1:
@@ -104,27 +102,25 @@ def title_key(raw: str) -> str:
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
-def _item(index: int, view: EntryView) -> Item:
-    raw_title = view.values.get("title")
+def _item(index: int, paper: Paper) -> Item:
+    raw_title = paper.fields.get("title")
     title = title_key(raw_title) if raw_title else ""
-    return Item(index, view.block, view.paper, title, identifiers(view))
+    return Item(index, paper.block, paper, title, identifiers(paper))
 
 
-def identifiers(view: EntryView) -> tuple[Ident, ...]:
+def identifiers(paper: Paper) -> tuple[Ident, ...]:
     """The paper identifiers an entry names, normalised, with the field that names each."""
-    spans, found = view.spans, view.ids
+    spans = paper.spans
     out: list[Ident] = []
-    doi_field = spans.get("doi")
-    value = view.values.get("doi")
-    doi = normalize_doi(value) if value else None
-    if doi and doi_field is not None:
-        _add_doi_identifiers(out, doi, doi_field.value_start)
-    eprint_field = spans.get("eprint")
-    if found.eprint_arxiv and eprint_field is not None:
-        out.append(Ident("arxiv", found.eprint_arxiv.lower(), "eprint", eprint_field.value_start))
-    url_field = spans.get("url")
-    if found.url and url_field is not None:
-        _add_url_identifiers(out, found, url_field.value_start)
+    doi = paper.doi
+    if doi:
+        _add_doi_identifiers(out, doi.lower(), spans["doi"].value_start)
+    eprint_arxiv = paper.eprint_arxiv_id
+    if eprint_arxiv:
+        out.append(Ident("arxiv", eprint_arxiv.lower(), "eprint", spans["eprint"].value_start))
+    url = paper.fields.get("url")
+    if url:
+        _add_url_identifiers(out, paper, url.strip(), spans["url"].value_start)
     return tuple(out)
 
 
@@ -132,7 +128,7 @@ def _add_doi_identifiers(out: list[Ident], doi: str, offset: int) -> None:
     """A DOI, and the arXiv or Anthology id that an arXiv or ACL DOI carries."""
     out.append(Ident("doi", doi, "doi", offset))
     if doi.startswith(_ARXIV_DOI_PREFIX):
-        arxiv = parse_arxiv(doi[len(_ARXIV_DOI_PREFIX) :])  # `ids.parse_arxiv`, faster for a bare id
+        arxiv = ids.parse_arxiv(doi[len(_ARXIV_DOI_PREFIX) :])
         if arxiv:
             out.append(Ident("arxiv", arxiv, "doi", offset))
     if doi.startswith(_ANTHOLOGY_DOI_PREFIX):
@@ -141,30 +137,15 @@ def _add_doi_identifiers(out: list[Ident], doi: str, offset: int) -> None:
             out.append(Ident("anthology", candidate.lower(), "doi", offset))
 
 
-def _add_url_identifiers(out: list[Ident], found: Identifiers, offset: int) -> None:
-    if found.url_arxiv:
-        out.append(Ident("arxiv", found.url_arxiv.lower(), "url", offset))
-    if found.url_anthology:
-        out.append(Ident("anthology", found.url_anthology.lower(), "url", offset))
-    if _is_doi_url(found.url):
-        doi = _doi_of_url(found.url)
+def _add_url_identifiers(out: list[Ident], paper: Paper, url: str, offset: int) -> None:
+    if paper.url_arxiv_id:
+        out.append(Ident("arxiv", paper.url_arxiv_id.lower(), "url", offset))
+    if paper.anthology_id:
+        out.append(Ident("anthology", paper.anthology_id.lower(), "url", offset))
+    if ids.is_doi_url(url):
+        doi = ids.normalize_doi(url)  # the whole URL: `strip_doi` removes one prefix only
         if doi:
             out.append(Ident("doi", doi, "url", offset))
-
-
-def _doi_of_url(url: str) -> str | None:
-    """`ids.normalize_doi(url)`; a bare DOI after `https://doi.org/` needs none of its work."""
-    rest = url[len(_DOI_URL) :]
-    if url.startswith(_DOI_URL) and ids.DOI_RE.match(rest):
-        return rest.lower()
-    return ids.normalize_doi(url)  # the whole URL: `strip_doi` removes one prefix only
-
-
-def _is_doi_url(url: str) -> bool:
-    """`ids.classify_url(url) == "doi"`, decided without it for the usual `https://doi.org/...`."""
-    if url.startswith(_DOI_URL):
-        return True
-    return "doi.org" in url[:40].lower() and ids.classify_url(url) == "doi"
 
 
 # ---------------------------------------------------------------------- keys

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from ..bib import Block
-from .context import Context, EntryView
+from ..record import Paper
+from .context import Context
 
 # Characters nobody sees, or that look like ASCII but are not: trouble in keys (a citation
 # that "looks right" does not resolve) and noise in values.
@@ -53,23 +54,23 @@ def check(ctx: Context) -> None:
     # whether to look closer (a regular expression character class scans ten times slower).
     ascii_only = text.isascii()
     look_for_invisible = not ascii_only and any(char in text for char in _KEY_TROUBLE)
-    for view in ctx.views:
+    for paper in ctx.papers:
         if slugs is not None:
-            _check_categories(ctx, view, slugs)
-        _check_arxiv_url(ctx, view)
+            _check_categories(ctx, paper, slugs)
+        _check_arxiv_url(ctx, paper)
         if look_for_invisible:
-            _check_invisible(ctx, view.block)
+            _check_invisible(ctx, paper.block)
     if not ascii_only and _LATEX_ACCENT.search(text):
         _check_mixed_escapes(ctx)
 
 
-def _check_categories(ctx: Context, view: EntryView, slugs: set[str]) -> None:
-    entry, paper = view.block, view.paper
-    f = view.spans.get("keywords")
-    categories = _categories(view.values.get("keywords"))
-    if f is None or not categories:
-        ctx.report("E401", entry.start, "no 'keywords': the paper would appear in no section", paper.key)
+def _check_categories(ctx: Context, paper: Paper, slugs: set[str]) -> None:
+    categories = paper.categories
+    if not categories:
+        message = "no 'keywords': the paper would appear in no section"
+        ctx.report("E401", paper.block.start, message, paper.key)
         return
+    f = paper.spans["keywords"]
     if len(categories) == 1 and categories[0] in slugs:
         return  # the usual entry: one known category
     seen: set[str] = set()
@@ -79,15 +80,6 @@ def _check_categories(ctx: Context, view: EntryView, slugs: set[str]) -> None:
         seen.add(slug)
         if slug not in slugs:
             ctx.report("E402", f.value_start, _unknown_slug_message(ctx, slug), paper.key)
-
-
-def _categories(keywords: str | None) -> list[str]:
-    """`Paper.categories`, as a list: the comma-separated slugs of `keywords`."""
-    if not keywords:
-        return []
-    if "," not in keywords:
-        return [keywords.strip()] if not keywords.isspace() else []
-    return [k.strip() for k in keywords.split(",") if k.strip()]
 
 
 def _unknown_slug_message(ctx: Context, slug: str) -> str:
@@ -101,14 +93,14 @@ def _unknown_slug_message(ctx: Context, slug: str) -> str:
     return f"'{slug}' is not a category slug of the taxonomy{hint}"
 
 
-def _check_arxiv_url(ctx: Context, view: EntryView) -> None:
-    arxiv_id = view.ids.arxiv_id
-    if arxiv_id and "url" not in view.values:
+def _check_arxiv_url(ctx: Context, paper: Paper) -> None:
+    arxiv_id = paper.arxiv_id
+    if arxiv_id and "url" not in paper.fields:
         ctx.report(
             "W403",
-            view.block.start,
+            paper.block.start,
             f"arXiv id {arxiv_id} but no 'url': add url = {{https://arxiv.org/abs/{arxiv_id}}}",
-            view.paper.key,
+            paper.key,
         )
 
 

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from ..bib import Block, BlockKind
-from .context import Context, EntryView, is_plain
+from ..record import Paper
+from .context import Context
 
 _HEADER = re.compile(r"@[ \t]*(\w*)[ \t]*([{(])")
 _KEY = re.compile(r"[ \t\r\n]*([^,\s={}()\"#]*)[ \t\r\n]*(.?)", re.DOTALL)
@@ -34,14 +35,14 @@ class Finding:
 
 
 def check(ctx: Context) -> None:
-    views = iter(ctx.views)  # one per ENTRY block, in the same order
+    papers = iter(ctx.papers)  # one per ENTRY block, in the same order
     previous_failed = False
     for block in ctx.bib.blocks:
         if block.kind is BlockKind.FAILED:
             finding = locate_failure(ctx.bib.text, block)
             ctx.report(finding.code, finding.offset, finding.message)
         elif block.kind is BlockKind.ENTRY:
-            _check_entry(ctx, next(views))
+            _check_entry(ctx, next(papers))
         elif block.kind is BlockKind.TEXT and not previous_failed:
             _check_text(ctx, block)
         previous_failed = block.kind is BlockKind.FAILED
@@ -50,15 +51,15 @@ def check(ctx: Context) -> None:
 # ---------------------------------------------------------------------- parsed entries
 
 
-def _check_entry(ctx: Context, view: EntryView) -> None:
-    entry = view.block
+def _check_entry(ctx: Context, paper: Paper) -> None:
+    entry = paper.block
     if not (entry.key or "").strip():
         ctx.report("E105", entry.start, f"@{entry.entry_type} entry has no citation key")
-    if len(view.spans) != len(entry.fields):
+    if len(paper.spans) != len(entry.fields):
         _duplicate_fields(ctx, entry)
-    # Only values that are not plain (`context.plain_value`) can have a problem: found while
-    # building the view, so most entries have none to re-read.
-    for f in view.odd:
+    # Only values that are not plain (`record.plain_value`) can have a problem: found while
+    # building the paper, so most entries have none to re-read.
+    for f in paper.irregular:
         for finding in value_problems(f.raw_value, f.value_start, ctx.macros):
             message = finding.message.replace("{field}", f"'{f.name}'")
             ctx.report(finding.code, finding.offset, message, entry.key)
@@ -94,11 +95,6 @@ def _lines(raw: str, start: int) -> list[tuple[int, str]]:
         out.append((offset, line))
         offset += len(line) + 1
     return out
-
-
-def is_plain_value(raw: str, macros: dict[str, str]) -> bool:
-    """The common values, checked by one regular expression: nothing to report."""
-    return is_plain(raw, macros)
 
 
 def value_problems(raw: str, start: int, macros: dict[str, str]) -> list[Finding]:

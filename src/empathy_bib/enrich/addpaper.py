@@ -19,7 +19,7 @@ import requests
 from .. import ids
 from ..bib import BibFile
 from ..errors import EmpathyBibError, UsageError
-from ..model import iter_papers
+from ..record import papers_of
 from ..taxonomy import Taxonomy
 from . import anthology, arxiv, crossref, datacite
 from .duplicates import DuplicateError, DuplicateIndex, Identity, identity_of_text
@@ -163,7 +163,7 @@ def work_with_subtitle(work: Work) -> Work:
 
 
 def existing_index(bib: BibFile) -> DuplicateIndex:
-    return DuplicateIndex(iter_papers(bib))
+    return DuplicateIndex(papers_of(bib))
 
 
 def refuse_duplicate(index: DuplicateIndex, identity: Identity, what: str) -> None:

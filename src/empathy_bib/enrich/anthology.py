@@ -14,7 +14,7 @@ import requests
 from .. import ids
 from ..bib import BibFile
 from ..errors import BibReadError, NetworkError
-from ..model import Author, Paper, iter_papers
+from ..record import Author, Paper, papers_of
 from .http import fetch, forget
 from .records import Name, Work
 from .services import ServiceConfig
@@ -49,7 +49,7 @@ def parse_record(data: bytes) -> Paper | None:
         bib = BibFile.from_bytes(data)
     except BibReadError as exc:
         raise NetworkError(f"{SERVICE}: the .bib answer cannot be read ({exc.message})") from None
-    papers = list(iter_papers(bib))
+    papers = list(papers_of(bib))
     if not bib.is_complete or len(papers) > 1:
         raise NetworkError(f"{SERVICE}: the .bib answer is not one BibTeX entry")
     return papers[0] if papers else None

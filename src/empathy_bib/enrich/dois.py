@@ -29,7 +29,7 @@ import requests
 from .. import ids
 from ..bib import BibFile, Splice
 from ..errors import NetworkError
-from ..model import Paper, iter_papers
+from ..record import Paper, papers_of
 from . import arxiv, crossref, datacite
 from .match import Verdict, choose, judge
 from .records import Work
@@ -141,7 +141,7 @@ class EntryResult:
 
 def plan_lookups(bib: BibFile) -> list[Lookup]:
     """One lookup per entry, in file order."""
-    return [plan_lookup(paper) for paper in iter_papers(bib)]
+    return [plan_lookup(paper) for paper in papers_of(bib)]
 
 
 def plan_lookup(paper: Paper) -> Lookup:

@@ -15,7 +15,7 @@ from .. import ids
 from ..bib import BibFile
 from ..errors import EmpathyBibError
 from ..latex import normalize_title
-from ..model import Paper, iter_papers
+from ..record import Paper, papers_of
 
 
 class DuplicateError(EmpathyBibError):
@@ -53,7 +53,7 @@ def identity_of(paper: Paper) -> Identity:
 
 
 def identity_of_text(entry_text: str) -> Identity:
-    papers = list(iter_papers(BibFile.from_text(entry_text)))
+    papers = list(papers_of(BibFile.from_text(entry_text)))
     return identity_of(papers[0]) if papers else Identity()
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .. import ids
 from ..bib import BibFile
 from ..errors import BibParseError, UsageError
-from ..model import CODE_FIELD, Author, Paper, iter_papers
+from ..record import CODE_FIELD, Author, Paper, papers_of
 from .newentry import NewEntry, PersonName, entry_from_work, latex_title_from_spans, person_from_name
 from .records import Name, Work
 
@@ -42,7 +42,7 @@ def read_pasted(text: str, origin: str) -> list[Paper]:
         first = bib.failed_blocks[0]
         line = bib.line_of(first.error_offset if first.error_offset is not None else first.start)
         raise BibParseError(f"cannot read this entry: {first.error}", path=origin, line=line)
-    papers = list(iter_papers(bib))
+    papers = list(papers_of(bib))
     if not papers:
         raise UsageError(f"{origin}: no BibTeX entry found")
     return papers

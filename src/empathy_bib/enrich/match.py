@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 
 from .. import ids
 from ..latex import fold_text, normalize_title
-from ..model import Paper
+from ..record import Paper
 from .records import Work
 
 TITLE_THRESHOLD = 92.0  # rapidfuzz ratio (0-100) on normalised titles

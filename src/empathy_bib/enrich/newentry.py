@@ -21,11 +21,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from pybtex.database import Person
-
 from .. import ids
 from ..latex import Span, protected_spans, to_latex_ascii, to_unicode
-from ..model import CODE_FIELD, MONTHS
+from ..names import split_name
+from ..record import CODE_FIELD, MONTHS
 from .records import Name, Work
 
 INDENT = "  "
@@ -297,10 +296,8 @@ def _split_full_name(full: str) -> PersonName:
     suffix = ""
     if len(words) > 1 and _suffix_of(words[-1]):
         suffix = _suffix_of(words.pop()) or ""
-    person = Person(" ".join(words))
-    given = " ".join(person.first_names + person.middle_names)
-    family = " ".join(person.prelast_names + person.last_names)
-    return PersonName(given, family, suffix)
+    parts = split_name(" ".join(words))
+    return PersonName(" ".join(parts.first), " ".join(parts.von + parts.last), suffix)
 
 
 def _name_part(text: str) -> str:

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from ..bib import BibFile, StagedFiles
 from ..errors import EmpathyBibError
-from ..model import Paper, iter_papers
+from ..record import Paper, papers_of
 from ..taxonomy import Taxonomy
 from . import catbib, readme, site
 from .chunks import tidy_to_bytes
@@ -62,7 +62,7 @@ class Listing:
 
 
 def build_listing(bib: BibFile, taxonomy: Taxonomy) -> Listing:
-    papers = list(iter_papers(bib))
+    papers = list(papers_of(bib))
     views = paper_views(papers, taxonomy)
     return Listing(papers, taxonomy, papers_by_category(papers, taxonomy), views)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..bib import BibFile, BlockKind
-from ..model import Paper
+from ..record import Paper
 from ..taxonomy import Category
 
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..model import Paper
+from ..record import Paper
 from ..taxonomy import Category, Taxonomy
 
 # Colours matching the square emoji used as the legend's swatches, in order.

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..bib import BibFile
 from ..errors import UsageError
-from ..model import Paper, paper_from_entry
+from ..record import Paper, papers_of
 from .csljson import CslItem, to_csl
 
 FORMATS = ("text", "html", "bibtex", "csl-json")
@@ -32,16 +32,18 @@ _NOCASE_CLOSE = "</span>"
 
 def papers_for_keys(bib: BibFile, keys: Sequence[str]) -> list[Paper]:
     """The papers of `keys`, in the order asked; an unknown key is an error naming it."""
-    macros = bib.macros
+    by_key: dict[str, Paper] = {}
+    for paper in papers_of(bib):
+        by_key.setdefault(paper.key.lower(), paper)  # BibTeX compares keys case-insensitively
     papers = []
     for key in keys:
-        entry = bib.entry(key)
-        if entry is None:
+        found = by_key.get(key.lower())
+        if found is None:
             known = [e.key for e in bib.entries if e.key]
             close = difflib.get_close_matches(key, known, n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise UsageError(f"unknown citation key '{key}'{hint}", path=bib.path)
-        papers.append(paper_from_entry(bib, entry, macros))
+        papers.append(found)
     return papers
 
 

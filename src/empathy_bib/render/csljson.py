@@ -19,10 +19,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from pybtex.database import Person
-
 from ..latex import Span, protected_spans, to_unicode
-from ..model import Author, Paper
+from ..record import Author, Paper
 from .chunks import to_bytes
 
 CslItem = dict[str, Any]
@@ -166,22 +164,14 @@ def csl_name(author: Author) -> dict[str, str]:
     if author.literal:
         return {"literal": author.family}
     name: dict[str, str] = {}
-    particle, family = _particle_and_family(author.raw.strip())
     if author.given:
         name["given"] = author.given
-    if particle:
-        name["non-dropping-particle"] = particle
-    name["family"] = family or author.family
+    if author.von:
+        name["non-dropping-particle"] = author.von
+    name["family"] = author.last or author.family
     if author.suffix:
         name["suffix"] = author.suffix
     return name
-
-
-@lru_cache(maxsize=65536)
-def _particle_and_family(raw: str) -> tuple[str, str]:
-    """The von part and the last name, split by pybtex on the raw LaTeX, each decoded."""
-    person = Person(raw)
-    return to_unicode(" ".join(person.prelast_names)), to_unicode(" ".join(person.last_names))
 
 
 def _add_date(item: CslItem, paper: Paper) -> None:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import jinja2
 
-from ..model import Paper
+from ..record import Paper
 from ..taxonomy import Category, Taxonomy
 from .chart import build_chart
 from .markdown import code_fence, escape_md, unique_anchors

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import jinja2
 
-from ..model import Paper
+from ..record import Paper
 from ..taxonomy import Category, Taxonomy
 from .view import PaperView
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..bib import BibFile
 from ..check import ERROR, Diagnostic, check_bib
 from ..errors import EmpathyBibError
-from ..model import iter_papers
+from ..record import papers_of
 from ..taxonomy import Taxonomy
 from . import csljson
 
@@ -61,7 +61,7 @@ def judge_bytes(data: bytes, path: str, taxonomy: Taxonomy) -> Verdict:
     list has no error."""
     bib = BibFile.from_bytes(data, path=Path(path))
     errors = error_findings(bib, taxonomy, path)
-    return Verdict(errors, None if errors else csljson.csl_json_bytes(iter_papers(bib)))
+    return Verdict(errors, None if errors else csljson.csl_json_bytes(papers_of(bib)))
 
 
 class PendingVerdict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from ..model import Paper
+from ..record import Paper
 from ..taxonomy import Taxonomy
 from .markdown import safe_url
 

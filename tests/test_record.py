@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from empathy_bib.bib import BibFile
-from empathy_bib.model import Author, iter_papers, parse_names
+from empathy_bib.record import Author, papers_of, parse_names
 
 ENTRY = r"""
 @inproceedings{hou2025language,
@@ -21,7 +21,7 @@ ENTRY = r"""
 
 
 def paper():
-    return next(iter_papers(BibFile.from_text(ENTRY)))
+    return papers_of(BibFile.from_text(ENTRY))[0]
 
 
 def test_text_is_decoded_and_protected_spans_kept() -> None:
@@ -61,5 +61,5 @@ def test_identifiers_and_links() -> None:
 
 def test_hostile_urls_never_become_links() -> None:
     bib = BibFile.from_text("@misc{x, title={T}, url={javascript:alert(1)}, code={file:///etc/passwd}}")
-    p = next(iter_papers(bib))
+    p = papers_of(bib)[0]
     assert p.links.landing is None and p.links.code is None
