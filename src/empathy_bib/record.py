@@ -21,7 +21,7 @@ from .bib import BibFile, Block, FieldSpan, resolve_value, scan
 from .latex import Span, protected_spans, to_unicode
 from .names import Author, parse_names
 
-__all__ = ["CODE_FIELD", "MONTHS", "Author", "Links", "Paper", "papers_of", "plain_value"]
+__all__ = ["CODE_FIELD", "MONTHS", "Author", "Identifiers", "Links", "Paper", "papers_of", "plain_value"]
 
 _T = TypeVar("_T")
 
@@ -68,11 +68,18 @@ class Links:
 
 
 
-class _Identifiers(NamedTuple):
-    eprint_prefix: str
-    eprint_arxiv_id: str | None
-    url_arxiv_id: str | None
-    anthology_id: str | None
+class Identifiers(NamedTuple):
+    """The paper identifiers an entry's `eprint` and `url` name, parsed once (`Paper.identifiers`)."""
+
+    eprint_prefix: str  # `archiveprefix` (or `eprinttype`), lower-cased; "" when absent
+    eprint_arxiv_id: str | None  # the arXiv id (no version) of `eprint`, when the prefix allows one
+    url_arxiv_id: str | None  # the arXiv id an arxiv.org `url` names
+    anthology_id: str | None  # the ACL Anthology id an aclanthology.org `url` names, as written
+
+    @property
+    def arxiv_id(self) -> str | None:
+        """The `eprint`'s arXiv id, else the one in `url`."""
+        return self.eprint_arxiv_id or self.url_arxiv_id
 
 
 # Long free text no stage reads: resolved on first `get`, not for every entry of every load
@@ -183,49 +190,33 @@ class Paper:
     @_once
     def doi(self) -> str | None:
         """The bare DOI of `doi` (prefixes and escapes removed, case kept), when it is one."""
-        value = self.get("doi")
+        value = self.fields.get("doi")
         if value is None:
             return None
         doi = ids.strip_doi(value)
         return doi if ids.is_valid_doi(doi) else None
 
     @_once
-    def _identifiers(self) -> _Identifiers:
-        # One pass for the four, read by every check family and by render.
+    def identifiers(self) -> Identifiers:
+        """The identifiers `eprint` and `url` name; the checks read them here, in one place."""
         fields = self.fields
         prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
         eprint = fields.get("eprint")
         eprint_arxiv = ids.parse_arxiv(eprint) if eprint and prefix in _ARXIV_PREFIXES else None
         url = fields.get("url")
         if url is None:
-            return _Identifiers(prefix, eprint_arxiv, None, None)
-        return _Identifiers(prefix, eprint_arxiv, ids.arxiv_from_url(url), ids.anthology_from_url(url))
-
-    @property
-    def eprint_prefix(self) -> str:
-        """`archiveprefix` (or `eprinttype`), lower-cased; "" when absent."""
-        return self._identifiers.eprint_prefix
-
-    @property
-    def eprint_arxiv_id(self) -> str | None:
-        """The arXiv id (no version) of `eprint`, when the prefix allows an arXiv id."""
-        return self._identifiers.eprint_arxiv_id
-
-    @property
-    def url_arxiv_id(self) -> str | None:
-        """The arXiv id an arxiv.org `url` names."""
-        return self._identifiers.url_arxiv_id
+            return Identifiers(prefix, eprint_arxiv, None, None)
+        return Identifiers(prefix, eprint_arxiv, ids.arxiv_from_url(url), ids.anthology_from_url(url))
 
     @property
     def arxiv_id(self) -> str | None:
-        """The `eprint`'s arXiv id, else the one in `url`."""
-        found = self._identifiers
-        return found.eprint_arxiv_id or found.url_arxiv_id
+        """The `eprint`'s arXiv id (no version), else the one in `url`."""
+        return self.identifiers.arxiv_id
 
     @property
     def anthology_id(self) -> str | None:
         """The ACL Anthology id an aclanthology.org `url` names, as written."""
-        return self._identifiers.anthology_id
+        return self.identifiers.anthology_id
 
     # ------------------------------------------------------------------ links
     @_once
@@ -241,7 +232,7 @@ class Paper:
             pdf, landing = landing, None
         code = self.get(CODE_FIELD)
         arxiv = f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else None
-        if landing and arxiv and self.url_arxiv_id:  # `url` is the arXiv page itself
+        if landing and arxiv and self.identifiers.url_arxiv_id:  # `url` is the arXiv page itself
             arxiv = None
         return Links(
             landing=landing,

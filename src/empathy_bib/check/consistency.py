@@ -46,10 +46,11 @@ _WORDS = re.compile(r"[a-z]+")
 
 def check(ctx: Context) -> None:
     for paper in ctx.papers:
-        if paper.anthology_id:
-            _check_anthology(ctx, paper, paper.anthology_id)
-        if paper.entry_type in _PREPRINT_TYPES and paper.arxiv_id:
-            _check_preprint_year(ctx, paper, paper.arxiv_id)
+        found = paper.identifiers  # parsed once, for every check
+        if found.anthology_id:
+            _check_anthology(ctx, paper, found.anthology_id)
+        if paper.entry_type in _PREPRINT_TYPES and found.arxiv_id:
+            _check_preprint_year(ctx, paper, found.arxiv_id)
 
 
 def anthology_venue(anthology_id: str) -> tuple[int, str | None, bool]:

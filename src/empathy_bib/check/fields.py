@@ -172,7 +172,8 @@ def _check_doi(ctx: Context, spans: Spans, values: Values, key: str) -> None:
 
 def _check_arxiv(ctx: Context, paper: Paper) -> None:
     eprint = paper.fields.get("eprint")
-    if eprint and paper.eprint_prefix == "arxiv" and paper.eprint_arxiv_id is None:
+    found = paper.identifiers
+    if eprint and found.eprint_prefix == "arxiv" and found.eprint_arxiv_id is None:
         offset = paper.spans["eprint"].value_start
         ctx.report("E307", offset, f"'{eprint.strip()}' is not an arXiv id", paper.key)
 
@@ -188,7 +189,7 @@ def _check_urls(ctx: Context, paper: Paper) -> None:
         if not ids.is_web_url(url):
             ctx.report("E309", f.value_start, f"{name} '{_short(url)}' is not an absolute http(s) URL", key)
             continue
-        if name == "url" and (paper.url_arxiv_id or paper.anthology_id):
+        if name == "url" and (paper.identifiers.url_arxiv_id or paper.identifiers.anthology_id):
             continue  # it names a valid arXiv or Anthology id: `_check_known_hosts` has nothing to say
         _check_known_hosts(ctx, f, url, key)
 

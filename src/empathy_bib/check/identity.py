@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 
 from .. import ids
 from ..bib import Block
-from ..record import Paper
+from ..record import Identifiers, Paper
 from .context import Context
 
 _ACCENT_COMMAND = re.compile(r"\\[`'^\"~=.uvHckbdrt]\s*\{?\s*([A-Za-z])\}?")
@@ -110,17 +110,17 @@ def _item(index: int, paper: Paper) -> Item:
 
 def identifiers(paper: Paper) -> tuple[Ident, ...]:
     """The paper identifiers an entry names, normalised, with the field that names each."""
-    spans = paper.spans
+    spans, found = paper.spans, paper.identifiers
     out: list[Ident] = []
     doi = paper.doi
     if doi:
         _add_doi_identifiers(out, doi.lower(), spans["doi"].value_start)
-    eprint_arxiv = paper.eprint_arxiv_id
+    eprint_arxiv = found.eprint_arxiv_id
     if eprint_arxiv:
         out.append(Ident("arxiv", eprint_arxiv.lower(), "eprint", spans["eprint"].value_start))
     url = paper.fields.get("url")
     if url:
-        _add_url_identifiers(out, paper, url.strip(), spans["url"].value_start)
+        _add_url_identifiers(out, found, url.strip(), spans["url"].value_start)
     return tuple(out)
 
 
@@ -137,11 +137,11 @@ def _add_doi_identifiers(out: list[Ident], doi: str, offset: int) -> None:
             out.append(Ident("anthology", candidate.lower(), "doi", offset))
 
 
-def _add_url_identifiers(out: list[Ident], paper: Paper, url: str, offset: int) -> None:
-    if paper.url_arxiv_id:
-        out.append(Ident("arxiv", paper.url_arxiv_id.lower(), "url", offset))
-    if paper.anthology_id:
-        out.append(Ident("anthology", paper.anthology_id.lower(), "url", offset))
+def _add_url_identifiers(out: list[Ident], found: Identifiers, url: str, offset: int) -> None:
+    if found.url_arxiv_id:
+        out.append(Ident("arxiv", found.url_arxiv_id.lower(), "url", offset))
+    if found.anthology_id:
+        out.append(Ident("anthology", found.anthology_id.lower(), "url", offset))
     if ids.is_doi_url(url):
         doi = ids.normalize_doi(url)  # the whole URL: `strip_doi` removes one prefix only
         if doi:

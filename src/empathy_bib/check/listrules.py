@@ -94,7 +94,7 @@ def _unknown_slug_message(ctx: Context, slug: str) -> str:
 
 
 def _check_arxiv_url(ctx: Context, paper: Paper) -> None:
-    arxiv_id = paper.arxiv_id
+    arxiv_id = paper.identifiers.arxiv_id
     if arxiv_id and "url" not in paper.fields:
         ctx.report(
             "W403",
