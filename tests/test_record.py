@@ -1,7 +1,15 @@
 from __future__ import annotations
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database import Person
+
 from empathy_bib.bib import BibFile
-from empathy_bib.record import Author, papers_of, parse_names
+from empathy_bib.latex import to_unicode
+from empathy_bib.names import Author, parse_names
+from empathy_bib.record import papers_of
+from empathy_bib.render.csljson import csl_name
 
 ENTRY = r"""
 @inproceedings{hou2025language,
@@ -63,3 +71,55 @@ def test_hostile_urls_never_become_links() -> None:
     bib = BibFile.from_text("@misc{x, title={T}, url={javascript:alert(1)}, code={file:///etc/passwd}}")
     p = papers_of(bib)[0]
     assert p.links.landing is None and p.links.code is None
+
+
+# ---------------------------------------------------------------------- names, against pybtex
+
+NAME_WORDS = [
+    *("van", "der", "de", "La", "von", "d'Alembert", "Berg", "Jan", "Hal", "Jr.", "III"),
+    *("{van der}", "{OpenAI}", "Daum{\\'e}", 'M{\\"u}ller', "{\\'E}mile", "Nguy{\\~{\\^e}}n", "J.~R."),
+    *("ß", "Émile", "{de la}", "\\'Eric"),
+]
+name_strings = st.lists(st.sampled_from([*NAME_WORDS, ","]), min_size=1, max_size=7).map(" ".join)
+
+
+def _pybtex_parts(name: str) -> tuple[tuple[str, ...], ...]:
+    person = Person(name)
+    first = tuple(person.first_names + person.middle_names)
+    return first, tuple(person.prelast_names), tuple(person.last_names), tuple(person.lineage_names)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name_strings)
+@example("van der Berg, Jan")
+@example("Daum{\\'e}, III, Hal")
+@example("{van der} Berg, Jan")
+@example("Jean de La Fontaine")
+@example("{OpenAI}")
+def test_author_parts_are_pybtex_parts_decoded_one_by_one(name: str) -> None:
+    if name.count(",") > 2:
+        return  # pybtex refuses the name
+    author = Author.parse(name)
+    first, von, last, jr = _pybtex_parts(name)
+    parts = author.parts
+    assert (parts.first, parts.von, parts.last, parts.jr) == (first, von, last, jr)
+    assert author.given == to_unicode(" ".join(first))
+    assert author.von == to_unicode(" ".join(von))
+    assert author.last == to_unicode(" ".join(last))
+    assert author.suffix == to_unicode(" ".join(jr))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(name_strings.filter(lambda n: n.count(",") <= 2), min_size=1, max_size=4))
+def test_name_lists_are_split_as_pybtex_splits_them(names: list[str]) -> None:
+    value = " and ".join(names)
+    expected = [n for n in split_name_list(" ".join(value.split())) if n.strip()]
+    assert [a.raw for a in parse_names(value)] == expected
+
+
+def test_csl_names_carry_the_parts() -> None:
+    von, jr = Author.parse("van der Berg, Jan"), Author.parse("Daum{\\'e}, III, Hal")
+    literal = Author.parse("{OpenAI}")
+    assert csl_name(von) == {"given": "Jan", "non-dropping-particle": "van der", "family": "Berg"}
+    assert csl_name(jr) == {"given": "Hal", "family": "Daumé", "suffix": "III"}
+    assert csl_name(literal) == {"literal": "OpenAI"}

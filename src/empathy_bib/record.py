@@ -67,7 +67,6 @@ class Links:
     arxiv: str | None  # the arXiv abstract page, when the landing page is elsewhere
 
 
-
 class Identifiers(NamedTuple):
     """The paper identifiers an entry's `eprint` and `url` name, parsed once (`Paper.identifiers`)."""
 
