@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from empathy_bib.bib import BibFile, BlockKind, resolve_value
+from empathy_bib.bib.scan import scan
 from empathy_bib.errors import BibParseError, BibReadError, EditError
 
 SAMPLE = """% a comment line kept as free text
@@ -294,7 +296,14 @@ def test_property_edits_on_different_entries_commute(text: str) -> None:
 def test_property_garbage_never_crashes_and_fast_scanner_agrees(text: str) -> None:
     bib = BibFile.from_text(text)
     assert bib.to_bytes() == text.encode()
-    assert bib.blocks == BibFile.from_text(text, fast=False).blocks
+    assert all(a.start <= b.start for a, b in zip(bib.blocks, bib.blocks[1:], strict=False))
+    _, stop = scan(text)
+    # Where they differ by design: a value holding `@type{` at a line start (bibtexparser's
+    # splitter cuts the block there, BibTeX and the scanner read one value).
+    at_line_start = [m.start(1) for m in re.finditer(r"\n\s*(@\w*[ \t]*[{(])", text)]
+    in_a_value = any(b.start < at < b.end for b in bib.entries for at in at_line_start)
+    if stop is None and not in_a_value:
+        assert bib.blocks == BibFile.from_text(text, fast=False).blocks
 
 
 def test_a_new_file_gets_0666_minus_the_umask_and_an_old_one_keeps_its_mode(tmp_path: Path) -> None:

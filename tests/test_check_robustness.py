@@ -21,7 +21,7 @@ def taxonomy() -> Taxonomy:
 
 
 def assert_located(diags: list[Diagnostic], text: str) -> None:
-    lines = text.count("\n") + 1
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n") + 1  # a lone \r ends a line too
     for d in diags:
         assert 1 <= d.line <= lines, d
         assert d.column >= 1, d

@@ -5,6 +5,7 @@ The renderer, the validator and `add` all read it from here; nothing else names 
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use with fullmatch: `$` accepts a final newline
 _LEVEL_KEYS = ("group", "section", "subsection")
 
 
@@ -92,14 +93,15 @@ class Taxonomy:
 def load_taxonomy(path: str | Path) -> Taxonomy:
     p = Path(path)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise TaxonomyError("taxonomy file not found", path=p) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise TaxonomyError(f"cannot read taxonomy: {exc}", path=p) from None
     except tomllib.TOMLDecodeError as exc:
         raise TaxonomyError(f"invalid TOML: {exc}", path=p) from None
-    groups = tuple(_categories(data.get("group"), level=1, parent=None, path=p))
+    groups = tuple(_categories(data.get("group"), level=1, parent=None, where=_Where(p, text)))
     if not groups:
         raise TaxonomyError("no [[group]] tables", path=p)
     taxonomy = Taxonomy(groups=groups, path=p)
@@ -107,28 +109,76 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
     return taxonomy
 
 
-def _categories(items: Any, level: int, parent: str | None, path: Path) -> Iterator[Category]:
+@dataclass(frozen=True)
+class _Where:
+    """Says where in the file a category is, for errors: its path in the tree, and its line."""
+
+    path: Path
+    text: str
+    trail: str = ""
+
+    def inside(self, table: str, index: int, slug: object) -> _Where:
+        name = f"{table} {index + 1}" + (f" ({_show(slug)})" if isinstance(slug, str) else "")
+        return _Where(self.path, self.text, f"{self.trail} > {name}" if self.trail else name)
+
+    def error(self, message: str, slug: object = None) -> TaxonomyError:
+        line = None
+        if isinstance(slug, str) and slug:
+            found = re.search(r"^[ \t]*slug[ \t]*=[ \t]*[\"']" + re.escape(slug), self.text, re.MULTILINE)
+            line = self.text.count("\n", 0, found.start()) + 1 if found else None
+        where = f"{self.trail}: " if self.trail else ""
+        return TaxonomyError(where + message, path=self.path, line=line)
+
+
+_TOML_TYPES = {str: "a string", bool: "a boolean", int: "an integer", float: "a number", list: "an array"}
+
+
+def _kind(value: object) -> str:
+    """A value's type as TOML names it (never a Python repr of the value)."""
+    if isinstance(value, dict):
+        return "a table"
+    return _TOML_TYPES.get(type(value), "a date or time")
+
+
+def _show(text: str) -> str:
+    """A string as a TOML basic string, control characters escaped (a trailing newline shows)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _text(item: dict[str, Any], name: str, where: _Where, slug: object) -> str:
+    value = item.get(name, "")
+    if not isinstance(value, str):
+        raise where.error(f"'{name}' must be a string, not {_kind(value)}", slug)
+    return value.strip()
+
+
+def _categories(items: Any, level: int, parent: str | None, where: _Where) -> Iterator[Category]:
+    table = _LEVEL_KEYS[level - 1]
     if items is None:
         return
     if not isinstance(items, list):
-        raise TaxonomyError(f"'{_LEVEL_KEYS[level - 1]}' must be an array of tables", path=path)
-    for item in items:
+        raise where.error(f"'{table}' must be an array of tables ([[{table}]]), not {_kind(items)}")
+    for index, item in enumerate(items):
         if not isinstance(item, dict):
-            raise TaxonomyError(f"'{_LEVEL_KEYS[level - 1]}' entries must be tables", path=path)
-        slug = str(item.get("slug", ""))
-        if not SLUG_RE.match(slug):
-            raise TaxonomyError(f"invalid slug {slug!r} (lower-case words joined by '-')", path=path)
-        title = item.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise TaxonomyError(f"category '{slug}' has no title", path=path)
+            raise where.error(f"'{table}' entries must be tables, not {_kind(item)}")
+        slug = item.get("slug", "")
+        here = where.inside(table, index, slug)
+        if not isinstance(slug, str):
+            raise here.error(f"'slug' must be a string, not {_kind(slug)}")
+        if not SLUG_RE.fullmatch(slug):
+            raise here.error(f"invalid slug {_show(slug)} (lower-case words joined by '-')", slug)
+        title = _text(item, "title", here, slug)
+        if not title:
+            raise here.error(f"category '{slug}' has no title", slug)
+        emoji, description = _text(item, "emoji", here, slug), _text(item, "description", here, slug)
         children: tuple[Category, ...] = ()
         if level < len(_LEVEL_KEYS):
-            children = tuple(_categories(item.get(_LEVEL_KEYS[level]), level + 1, slug, path))
+            children = tuple(_categories(item.get(_LEVEL_KEYS[level]), level + 1, slug, here))
         yield Category(
             slug=slug,
-            title=title.strip(),
-            emoji=str(item.get("emoji", "")).strip(),
-            description=str(item.get("description", "")).strip(),
+            title=title,
+            emoji=emoji,
+            description=description,
             level=level,
             parent=parent,
             children=children,

@@ -3,10 +3,16 @@
 Every file goes to a temporary file beside its target, created with `os.open(..., 0o666)` so the
 OS applies the process's umask (a new file gets the usual permissions; an existing target keeps
 its own), is synced to disk, and only then renamed over its target (`os.replace`, atomic on one
-file system). A `StagedFiles` commit does this for several files at once: it stages them all
-first, so a failure while staging leaves every target as it was; the renames come last, and if
-one of them fails the error says which targets were already replaced. Either way no temporary
-file and no folder the commit created is left behind.
+file system). A target that is a symbolic link is written through: its resolved file is replaced
+and the link stays a link. A target without any write permission is refused, as editors and git
+refuse it (decided from its mode bits too: a process running as root may write anything).
+`locked` is the advisory lock writers of a shared file (references.bib) hold while they compare
+it with what they read and replace it.
+
+A `StagedFiles` commit does this for several files at once: it stages them all first, so a
+failure while staging leaves every target as it was; the renames come last, and if one of them
+fails the error says which targets were already replaced. Either way no temporary file and no
+folder the commit created is left behind.
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ import contextlib
 import os
 import secrets
 import stat
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -65,6 +74,7 @@ class StagedFiles:
     def stage(self, target: Path, data: bytes) -> None:
         """`data` in a synced temporary file beside `target`, with the mode `target` should have."""
         try:
+            target = writable_target(target)
             mode = _mode_to_keep(target)
             if self._make_folders:
                 self._created.extend(_make_folders(target.parent))
@@ -103,6 +113,91 @@ class StagedFiles:
             with contextlib.suppress(OSError):  # not empty: an output was already renamed into it
                 folder.rmdir()
         self._created = []
+
+
+def writable_target(target: Path) -> Path:
+    """The file a write to `target` replaces: a symlink's resolved file (so the link stays a link).
+
+    Raises `PermissionError` for an existing file nobody may write (no write bit in its mode) or
+    this process may not write; a missing file is fine (it will be created).
+    """
+    real = Path(os.path.realpath(target)) if target.is_symlink() else target
+    try:
+        mode = real.stat().st_mode
+    except OSError:
+        return real  # missing, or a folder on the way is not one: the write itself says why
+    if stat.S_ISREG(mode) and (not mode & 0o222 or not os.access(real, os.W_OK)):
+        raise PermissionError(13, "the file is read-only (make it writable first)", str(real))
+    return real
+
+
+@contextlib.contextmanager
+def locked(target: Path, *, wait: float = 30.0) -> Iterator[Path]:
+    """Hold the advisory write lock of `target` (its resolved file); yields that file.
+
+    The lock is a file `.NAME.lock` beside it, locked with `flock` (POSIX) or `msvcrt.locking`
+    (Windows) and removed on release. A lock file removed by the previous holder while we waited
+    is no lock: we check we hold the one that is on disk, else take it again. `WriteError` when
+    another writer holds it longer than `wait` seconds or the folder does not allow it.
+    """
+    try:
+        real = writable_target(target)
+    except PermissionError as exc:
+        raise WriteError(f"cannot write: {_cause(exc, target)}; nothing was written", path=target) from None
+    lock_path = real.with_name(f".{real.name}.lock")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except OSError as exc:
+            raise WriteError(f"cannot take the write lock: {_cause(exc, real)}", path=target) from None
+        if _try_lock(fd) and _is_current(fd, lock_path):
+            break
+        os.close(fd)  # closing releases a lock we may hold on a stale lock file
+        if time.monotonic() > deadline:
+            raise WriteError(
+                f"another program holds the write lock ({lock_path}) since {wait:.0f} s; "
+                "nothing was written; try again when it is done",
+                path=target,
+            )
+        time.sleep(0.05)
+    try:
+        yield real
+    finally:
+        with contextlib.suppress(OSError):  # while still holding it: a waiter then sees it is stale
+            os.unlink(lock_path)
+        os.close(fd)
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+
+def _is_current(fd: int, lock_path: Path) -> bool:
+    """Whether `fd` is the lock file now at `lock_path` (not one its holder removed meanwhile)."""
+    try:
+        on_disk = os.stat(lock_path)
+    except OSError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
 
 
 def _mode_to_keep(target: Path) -> int | None:

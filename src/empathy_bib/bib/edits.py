@@ -2,17 +2,41 @@
 
 Plans are computed on the current text and applied all at once by `splice_text`, so any number of
 edits costs one pass over the text (the caller re-splits once afterwards).
+
+A splice also says what it means (`intent`: set, remove or append), so that `rebase` can plan it
+again on a text someone else changed meanwhile, by entry key and field, or refuse when that
+entry or field changed too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EditError
 from .scan import FieldSpan
-from .split import Block, skip_blanks
+from .split import Block, BlockKind, skip_blanks
+
+
+@dataclass(frozen=True)
+class SetField:
+    key: str
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class RemoveField:
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Append:
+    entry_text: str
 
 
 @dataclass(frozen=True)
@@ -22,6 +46,11 @@ class Splice:
     start: int
     end: int
     text: str
+    intent: SetField | RemoveField | Append | None = None  # None: a value replaced in place, or raw
+
+
+class ConflictError(EditError):
+    """An edit cannot be planned again on a text that changed: the same entry or field changed."""
 
 
 def splice_text(text: str, splices: Sequence[Splice], path: Path | None = None) -> str:
@@ -48,10 +77,12 @@ def plan_set_field(
     existing = [f for f in entry.fields if f.key == name.lower()]
     if len(existing) > 1:
         raise EditError(f"entry '{entry.key}' has field '{name}' more than once", path=path)
+    intent = SetField(entry.key or "", name, value)
     if existing:
         f = existing[0]
-        return Splice(f.value_start, f.value_end, "{" + value + "}")
-    return _plan_insert(text, entry, name, value, newline)
+        return Splice(f.value_start, f.value_end, "{" + value + "}", intent)
+    splice = _plan_insert(text, entry, name, value, newline)
+    return Splice(splice.start, splice.end, splice.text, intent)
 
 
 def plan_remove_field(text: str, entry: Block, name: str, path: Path | None = None) -> Splice:
@@ -59,22 +90,33 @@ def plan_remove_field(text: str, entry: Block, name: str, path: Path | None = No
     f = entry.field(name)
     if f is None:
         raise EditError(f"entry '{entry.key}' has no field '{name}'", path=path)
-    return _plan_remove(text, entry, f)
+    splice = _plan_remove(text, entry, f)
+    return Splice(splice.start, splice.end, splice.text, RemoveField(entry.key or "", name))
 
 
 def plan_append(text: str, entry_text: str, newline: str) -> Splice:
     """The splice that appends an entry at the end, separated like a blank line."""
     body = entry_text.strip("\n").replace("\r\n", "\n").replace("\n", newline) + newline
     end = len(text)
+    intent = Append(entry_text)
     if not text:
-        return Splice(end, end, body)
-    if text.endswith(newline + newline) or text.endswith("\n\n"):
-        sep = ""
-    elif text.endswith("\n"):
-        sep = newline
-    else:
+        return Splice(end, end, body, intent)
+    before_last_break = _without_final_line_break(text)
+    if before_last_break is None:
         sep = newline + newline
-    return Splice(end, end, sep + body)
+    elif _without_final_line_break(before_last_break) is None:
+        sep = newline
+    else:  # it ends with a blank line already
+        sep = ""
+    return Splice(end, end, sep + body, intent)
+
+
+def _without_final_line_break(text: str) -> str | None:
+    if text.endswith("\r\n"):
+        return text[:-2]
+    if text.endswith(("\n", "\r")):
+        return text[:-1]
+    return None
 
 
 def check_value(value: str) -> None:
@@ -94,7 +136,18 @@ def check_value(value: str) -> None:
 
 
 def _line_start(text: str, offset: int) -> int:
-    return text.rfind("\n", 0, offset) + 1
+    """Where the line holding `offset` starts; `\r\n`, `\n` and a lone `\r` end lines."""
+    lf = text.rfind("\n", 0, offset)
+    return max(lf, text.rfind("\r", lf + 1, offset)) + 1  # the `\r` search stays within the line
+
+
+_EOL = re.compile(r"\r\n?|\n")
+
+
+def _line_end(text: str, offset: int) -> tuple[int, int] | None:
+    """Where the line ending at or after `offset` starts and ends; None on the last line."""
+    m = _EOL.search(text, offset)
+    return (m.start(), m.end()) if m else None
 
 
 def _only_blanks_before(text: str, offset: int) -> bool:
@@ -115,9 +168,9 @@ def _plan_insert(text: str, entry: Block, name: str, value: str, nl: str) -> Spl
     if _only_blanks_before(text, last.name_start):
         indent = text[_line_start(text, last.name_start) : last.name_start]
         if has_comma:
-            line_end = text.find("\n", after_value)
-            if line_end != -1 and text[after_value + 1 : line_end].strip() in ("", "\r"):
-                return Splice(line_end + 1, line_end + 1, f"{indent}{assignment},{nl}")
+            eol = _line_end(text, after_value)
+            if eol is not None and not text[after_value + 1 : eol[0]].strip():
+                return Splice(eol[1], eol[1], f"{indent}{assignment},{nl}")
             return Splice(after_value + 1, after_value + 1, f" {assignment},")
         start = _line_start(text, last.name_start)
         return Splice(start, start, f"{indent}{assignment},{nl}")
@@ -138,10 +191,9 @@ def _plan_remove(text: str, entry: Block, f: FieldSpan) -> Splice:
     after_value = skip_blanks(text, f.value_end)
     has_comma = after_value < len(text) and text[after_value] == ","
     end = after_value + 1 if has_comma else f.value_end
-    line_end = text.find("\n", end)
-    rest_of_line = text[end:line_end] if line_end != -1 else ""
-    if _only_blanks_before(text, f.name_start) and rest_of_line.strip() == "" and line_end != -1:
-        return Splice(_line_start(text, f.name_start), line_end + 1, "")
+    eol = _line_end(text, end)
+    if eol is not None and _only_blanks_before(text, f.name_start) and not text[end : eol[0]].strip():
+        return Splice(_line_start(text, f.name_start), eol[1], "")
     if has_comma:
         return Splice(f.name_start, skip_blanks(text, end), "")
     index = entry.fields.index(f)
@@ -149,3 +201,76 @@ def _plan_remove(text: str, entry: Block, f: FieldSpan) -> Splice:
         prev = entry.fields[index - 1]
         return Splice(prev.value_end, f.value_end, "")
     return Splice(f.name_start, f.value_end, "")
+
+
+# ---------------------------------------------------------------------- rebasing
+
+
+def rebase(
+    splices: Sequence[Splice],
+    base_blocks: Sequence[Block],
+    text: str,
+    entry: Callable[[str], Block | None],
+    newline: str,
+) -> list[Splice]:
+    """`splices`, planned on a text whose blocks were `base_blocks`, planned again on `text`.
+
+    `entry` finds an entry of `text` by key. An edit of an entry that is unchanged moves with it;
+    otherwise it is planned again by key and field when that field is as it was. `ConflictError`
+    says which entry or field changed under it.
+    """
+    starts = [b.start for b in base_blocks]
+    return [_rebase_one(s, base_blocks, starts, text, entry, newline) for s in splices]
+
+
+def _rebase_one(
+    splice: Splice,
+    base_blocks: Sequence[Block],
+    starts: list[int],
+    text: str,
+    entry: Callable[[str], Block | None],
+    newline: str,
+) -> Splice:
+    intent = splice.intent
+    if isinstance(intent, Append):
+        return plan_append(text, intent.entry_text, newline)
+    old = _entry_around(base_blocks, starts, splice)
+    if old is None or not old.key:
+        raise ConflictError("an edit outside any entry cannot be placed again")
+    new = entry(old.key)
+    if new is None:
+        raise ConflictError(f"entry '{old.key}' is gone")
+    if new.raw == old.raw:
+        shift = new.start - old.start
+        return Splice(splice.start + shift, splice.end + shift, splice.text, intent)
+    name = intent.name if intent is not None else _field_replaced(old, splice)
+    if name is None or _values(old, name) != _values(new, name):
+        raise ConflictError(f"entry '{old.key}' was changed" + (f" (its field '{name}')" if name else ""))
+    if isinstance(intent, SetField):
+        return plan_set_field(text, new, intent.name, intent.value, newline)
+    if isinstance(intent, RemoveField):
+        return plan_remove_field(text, new, intent.name)
+    f = new.field(name)
+    assert f is not None  # same values as before, where the splice replaced one
+    return Splice(f.value_start, f.value_end, splice.text)
+
+
+def _entry_around(blocks: Sequence[Block], starts: list[int], splice: Splice) -> Block | None:
+    i = bisect.bisect_right(starts, splice.start) - 1
+    if i < 0:
+        return None
+    b = blocks[i]
+    inside = b.start < splice.start and splice.end < b.end  # never the `@` nor the closing brace
+    return b if inside and b.kind is BlockKind.ENTRY else None
+
+
+def _field_replaced(entry: Block, splice: Splice) -> str | None:
+    """The field whose whole value `splice` replaces, if that is what it does."""
+    for f in entry.fields:
+        if (f.value_start, f.value_end) == (splice.start, splice.end):
+            return f.name
+    return None
+
+
+def _values(entry: Block, name: str) -> list[str]:
+    return [f.raw_value for f in entry.fields if f.key == name.lower()]

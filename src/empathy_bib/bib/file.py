@@ -5,6 +5,11 @@ We keep the original text untouched and, for every block and every field, its ex
 splice of the few characters it must change (`edits.py`); the file is re-split afterwards so
 that every position stays true, and written atomically (`atomic.py`).
 
+Saving never loses someone else's change: under the write lock, the file on disk is compared with
+the bytes read at load; if it changed meanwhile (an `add`, a hand edit), our edits are planned
+again on its new text (`edits.rebase`) or, when they touch what changed, nothing is written.
+A file with two entries of the same key (BibTeX ignores case) is never rewritten.
+
 Offsets are character offsets into `BibFile.text` (the decoded file without its BOM);
 `byte_offset()` converts to offsets in the file's bytes. Lines and columns are 1-based.
 What is derived from the blocks (the key index, the macros, the line ending, the line starts)
@@ -21,8 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BibParseError, BibReadError, EditError
-from . import edits
-from .atomic import atomic_write_bytes
+from . import atomic, edits
 from .edits import Splice
 from .split import Block, BlockKind, split_blocks
 from .values import defined_macros, resolve_value
@@ -41,20 +45,28 @@ class BibFile:
     _by_key: dict[str, Block] | None = field(default=None, repr=False)
     _macros: dict[str, str] | None = field(default=None, repr=False)
     _newline: str | None = field(default=None, repr=False)
+    _duplicates: list[tuple[Block, Block]] = field(default_factory=list, repr=False)
+    # What save() compares the disk with (None: not read from a file), and every batch of
+    # splices applied since, with the blocks it was planned on, to plan them again if need be.
+    _read_bytes: bytes | None = field(default=None, repr=False)
+    _applied: list[tuple[list[Block], list[Splice]]] = field(default_factory=list, repr=False)
 
     # ------------------------------------------------------------------ loading
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> BibFile:
         """Read and split a file. Raises `BibReadError` (missing, a directory, not UTF-8)."""
         p = Path(path)
-        return cls.from_bytes(read_bib_bytes(p), path=p)
+        data = read_bib_bytes(p)
+        bib = cls.from_bytes(data, path=p)
+        bib._read_bytes = data
+        return bib
 
     @classmethod
     def from_bytes(cls, data: bytes, path: Path | None = None) -> BibFile:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
+            line = line_number(data[: exc.start].decode("utf-8"), exc.start)
             raise BibReadError(
                 f"invalid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x}); "
                 "save the file as UTF-8",
@@ -82,9 +94,12 @@ class BibFile:
     # ------------------------------------------------------------------ queries
     @property
     def newline(self) -> str:
-        """The file's line ending, so that inserted lines match it."""
+        """The file's most frequent line ending (LF when none), so that inserted lines match it."""
         if self._newline is None:
-            self._newline = "\r\n" if self.text.find("\r\n", 0, 100_000) != -1 else "\n"
+            text = self.text
+            crlf = text.count("\r\n")
+            counts = {"\n": text.count("\n") - crlf, "\r\n": crlf, "\r": text.count("\r") - crlf}
+            self._newline = max(counts, key=lambda ending: counts[ending])  # a tie: the first
         return self._newline
 
     @property
@@ -103,12 +118,35 @@ class BibFile:
     def entry(self, key: str) -> Block | None:
         """The (first) entry with this citation key; BibTeX compares keys case-insensitively."""
         if self._by_key is None:
-            index: dict[str, Block] = {}
-            for b in self.blocks:
-                if b.kind is BlockKind.ENTRY and b.key is not None:
-                    index.setdefault(b.key.lower(), b)
-            self._by_key = index
+            self._index_keys()
+        assert self._by_key is not None
         return self._by_key.get(key.lower())
+
+    def _index_keys(self) -> None:
+        index: dict[str, Block] = {}
+        self._duplicates = []
+        for b in self.blocks:
+            if b.kind is BlockKind.ENTRY and b.key is not None:
+                first = index.setdefault(b.key.lower(), b)
+                if first is not b:
+                    self._duplicates.append((first, b))
+        self._by_key = index
+
+    def require_unique_keys(self) -> None:
+        """Refuse (`EditError`) a file where two entries share a key: an edit by key could land in
+        either, and BibTeX keeps only one of them (validate reports them as E201)."""
+        if self._by_key is None:
+            self._index_keys()
+        if not self._duplicates:
+            return
+        first, second = self._duplicates[0]
+        case = f" ('{first.key}' and '{second.key}' differ only in case)" if first.key != second.key else ""
+        raise EditError(
+            f"two entries have the key '{second.key}', at lines {self.line_of(first.start)} and "
+            f"{self.line_of(second.start)}{case}; rename one first (validate reports it as E201)",
+            path=self.path,
+            line=self.line_of(second.start),
+        )
 
     @property
     def macros(self) -> dict[str, str]:
@@ -130,7 +168,8 @@ class BibFile:
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
         if not self._line_starts:
-            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+            breaks = _LINE_BREAK if "\r" in self.text else _LF  # `\r\n`, `\n` or a lone `\r`
+            self._line_starts = [0, *(m.end() for m in breaks.finditer(self.text))]
         i = bisect.bisect_right(self._line_starts, offset) - 1
         col = offset - self._line_starts[i] + 1
         return i + 1, col + (1 if self.bom and i == 0 else 0)
@@ -184,6 +223,7 @@ class BibFile:
             blocks = None
         if blocks is None or any(b.kind is BlockKind.FAILED for b in blocks):
             raise EditError("the edit would leave the file unparsable; nothing changed", path=self.path)
+        self._applied.append((self.blocks, list(splices)))
         self.text = text
         self._set_blocks(blocks)
 
@@ -191,13 +231,61 @@ class BibFile:
     def to_bytes(self) -> bytes:
         return ((BOM if self.bom else "") + self.text).encode("utf-8")
 
-    def save(self, path: str | os.PathLike[str] | None = None) -> None:
-        """Write atomically (`atomic.atomic_write_bytes`); refused when the file did not parse."""
+    def save(self, path: str | os.PathLike[str] | None = None) -> bool:
+        """Write atomically, under the write lock; True when the file had changed on disk since it
+        was read and our edits were planned again on its new text (`self` then holds the result).
+
+        Refused (`EditError`, nothing written) when the file did not parse, has two entries with
+        one key, is read-only, or changed where our edits go.
+        """
         self._require_complete()
+        self.require_unique_keys()
         target = Path(path) if path is not None else self.path
         if target is None:
             raise EditError("no path to save to")
-        atomic_write_bytes(target, self.to_bytes())
+        compare = self._read_bytes is not None and (path is None or _same_path(target, self.path))
+        rebased = False
+        with atomic.locked(target) as real:
+            if compare:
+                on_disk = _read_if_present(real)
+                if on_disk != self._read_bytes:
+                    self._rebase_onto(on_disk)
+                    rebased = True
+            data = self.to_bytes()
+            atomic.atomic_write_bytes(real, data)
+        if compare:
+            self._read_bytes = data
+            self._applied = []
+        return rebased
+
+    def _rebase_onto(self, on_disk: bytes | None) -> None:
+        """Plan every edit applied since load again on the file as it is now on disk."""
+
+        def refuse(why: str) -> EditError:
+            return EditError(
+                f"the file changed while this command ran ({why}); nothing was written; run again",
+                path=self.path,
+            )
+
+        if on_disk is None:
+            raise refuse("it was removed")
+        try:
+            theirs = BibFile.from_bytes(on_disk, path=self.path)
+        except EditError as exc:
+            raise refuse(exc.message) from None
+        if not theirs.is_complete:
+            raise refuse("it no longer parses completely")
+        try:
+            theirs.require_unique_keys()
+            for base_blocks, splices in self._applied:
+                theirs.apply(edits.rebase(splices, base_blocks, theirs.text, theirs.entry, theirs.newline))
+            theirs.require_unique_keys()
+        except EditError as exc:
+            raise refuse(exc.message) from None
+        self.text, self.bom = theirs.text, theirs.bom
+        self._set_blocks(theirs.blocks)
+        self._read_bytes = on_disk
+        self._applied = theirs._applied
 
     # ------------------------------------------------------------------ helpers
     def _require_entry(self, key: str) -> Block:
@@ -214,6 +302,28 @@ class BibFile:
                 path=self.path,
                 line=self.line_of(first.start),
             )
+
+
+_LF = re.compile("\n")
+_LINE_BREAK = re.compile("\r\n?|\n")
+
+
+def line_number(text: str, offset: int) -> int:
+    """1-based line of `offset`: `\r\n`, `\n` and a lone `\r` each end a line (as in `line_col`)."""
+    return 1 + text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset)
+
+
+def _same_path(a: Path, b: Path | None) -> bool:
+    return b is not None and os.path.abspath(a) == os.path.abspath(b)
+
+
+def _read_if_present(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise BibReadError(f"cannot read it again before writing: {exc.strerror or exc}", path=path) from None
 
 
 def _byte_index(text: str, step: int = 4096) -> list[tuple[int, int]]:

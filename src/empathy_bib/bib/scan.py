@@ -5,10 +5,17 @@ through every brace, quote, comma and newline in Python), longer than `bibtool -
 whole job, so `validate` could never beat it on top of the splitter. Here whole field values are
 matched by compiled regular expressions, which is several times faster.
 
-It is deliberately partial: the moment anything is unusual (a `(`-delimited block, a brace depth
-beyond the pattern's, a syntax error, an `@` at a line start inside a block) it gives up and
-returns None, and the caller uses bibtexparser's splitter for the whole file. So on every file,
-the blocks are the ones bibtexparser finds; tests check both paths agree on the whole corpus.
+It is deliberately partial: the moment a block is unusual (a `(`-delimited block, a brace depth
+beyond the pattern's, a syntax error, an `@` at a line start outside braces) it stops there
+and says where, and the caller hands that block to bibtexparser's splitter (`split.py`), then
+goes on with this scanner after it. Tests check both agree on the whole corpus.
+
+Where the two differ, this scanner reads as BibTeX and biber do: a value whose braces balance is
+one value, whatever it holds, so an abstract that quotes `@inproceedings{...}` at the start of a
+line, inside its braces, is text. bibtexparser's splitter instead stops a block at any `@type{`
+that starts a line, which recovers from an unclosed quote but splits such a value into a failed
+block and a phantom entry. An `@` at a line start in a quoted value outside any braces is such
+an unclosed quote far more often than text: that block goes to bibtexparser.
 
 Semantics mirrored from bibtexparser's splitter: a block starts at any `@word{` outside a block;
 a brace, quote, comma or `=` right after a backslash is an ordinary character; inside a quoted
@@ -85,25 +92,27 @@ _CLOSING = re.compile("(?:" + _plain("{}") + "|" + _BRACED + r")*\}")
 _BLANKS = re.compile(r"\s*")
 
 
-def scan(text: str) -> list[ScannedBlock] | None:
-    """The blocks of `text`, or None when the file needs bibtexparser's careful splitter."""
+def scan(text: str, start: int = 0) -> tuple[list[ScannedBlock], int | None]:
+    """The blocks of `text` from `start` on, up to the first block this scanner cannot read.
+
+    Returns the blocks and where that block starts (None when it read to the end); the text
+    before that block is among the blocks, as free text.
+    """
     blocks: list[ScannedBlock] = []
-    cursor = 0
-    for_text_from = 0
+    cursor = for_text_from = start
     while True:
         m = _BLOCK_START.search(text, cursor)
         if m is None:
             break
         _add_text(blocks, text, for_text_from, m.start())
-        if text[m.end()] != "{":
-            return None  # `(`-delimited blocks: rare, leave them to bibtexparser
-        block = _scan_block(text, m)
+        # `(`-delimited blocks are rare: left to bibtexparser
+        block = _scan_block(text, m) if text[m.end()] == "{" else None
         if block is None:
-            return None
+            return blocks, m.start()
         blocks.append(block)
         cursor = for_text_from = block.end
     _add_text(blocks, text, for_text_from, len(text))
-    return blocks
+    return blocks, None
 
 
 def _add_text(blocks: list[ScannedBlock], text: str, start: int, end: int) -> None:
@@ -196,6 +205,22 @@ def _scan_entry(text: str, m: re.Match[str], body_start: int) -> ScannedBlock | 
 def _entry(
     text: str, m: re.Match[str], key: str, fields: tuple[FieldSpan, ...], end: int
 ) -> ScannedBlock | None:
-    if _AT_LINE_START.search(text, m.start(), end):
-        return None  # bibtexparser would abort this block there: let it
+    for at in _AT_LINE_START.finditer(text, m.start(), end):
+        if not _inside_braces(fields, at.end() - 1):
+            return None  # most likely an unclosed quote ran into the next entry: let bibtexparser say so
     return ScannedBlock("entry", m.start(), end, key, m.group(1).lower(), fields)
+
+
+_BRACE = re.compile(r"(?<!\\)[{}]")
+
+
+def _inside_braces(fields: tuple[FieldSpan, ...], offset: int) -> bool:
+    """Whether `offset` lies inside a brace group of a field's value: text, as BibTeX reads it.
+
+    (An `@` outside the values, in the key or a field name, made the scan stop already.)
+    """
+    for f in fields:
+        if f.value_start < offset < f.value_end:
+            braces = _BRACE.findall(f.raw_value, 0, offset - f.value_start)
+            return braces.count("{") > braces.count("}")
+    return False

@@ -3,7 +3,9 @@
 bibtexparser's splitter cuts the text into blocks (entries, @string, @preamble, @comment, free
 text, failed blocks) but says only what each block's text is, not where it is: the forward
 searches below locate every block and every field in the original text. The fast scanner
-(`scan.py`) gives the same blocks, already located, for the well-formed files it accepts.
+(`scan.py`) gives the same blocks, already located, for the well-formed blocks it accepts; a block
+it cannot read goes to bibtexparser's splitter alone, up to the next `@type{` at a line start
+(where the splitter would end that block anyway), and the fast scanner goes on from there.
 """
 
 from __future__ import annotations
@@ -66,17 +68,39 @@ def split_blocks(text: str, *, fast: bool = True, path: Path | None = None) -> l
 
     Raises `BibParseError` when bibtexparser's splitter itself crashes.
     """
-    scanned = scan.scan(text) if fast else None
-    if scanned is not None:
-        return [_block_from_scan(text, sb) for sb in scanned]
+    if not fast:
+        return _split_slowly(text, 0, len(text), path)
+    blocks: list[Block] = []
+    cursor = 0
+    while True:
+        scanned, stop = scan.scan(text, cursor)
+        blocks.extend([_block_from_scan(text, sb) for sb in scanned])
+        if stop is None:
+            return blocks
+        following = _BLOCK_AT_LINE_START.search(text, stop + 1)
+        if following is None:
+            blocks.extend(_split_slowly(text, stop, len(text), path))
+            return blocks
+        # The splitter sees the next block's start too, so it stops and says so as it would in the
+        # whole file; of that next block, which it sees cut short, we keep nothing.
+        cursor = following.start(1)
+        blocks.extend(b for b in _split_slowly(text, stop, following.end(1), path) if b.start < cursor)
+
+
+# Where bibtexparser's splitter ends a block it could not close: a block start after a line break.
+_BLOCK_AT_LINE_START = re.compile(r"\n\s*(@\w*[ \t]*[{(])")
+
+
+def _split_slowly(text: str, start: int, end: int, path: Path | None) -> list[Block]:
+    """The blocks of text[start:end] as bibtexparser's splitter finds them, located in `text`."""
     # bibtexparser is imported only here: files the fast scanner reads never pay for it.
     from bibtexparser.splitter import Splitter
 
     try:
-        library = Splitter(text).split()
+        library = Splitter(text[start:end]).split()
     except Exception as exc:  # the splitter's own bugs must not become tracebacks
         raise BibParseError(f"the BibTeX splitter failed: {exc}", path=path) from None
-    return list(_locate_blocks(text, library.blocks))
+    return list(_locate_blocks(text, library.blocks, start))
 
 
 _BLANK = re.compile(r"[ \t\r\n]*")
@@ -99,9 +123,8 @@ def _block_from_scan(text: str, sb: scan.ScannedBlock) -> Block:
     return Block(kind, sb.start, sb.end, raw, key=sb.key, entry_type=sb.entry_type, fields=sb.fields)
 
 
-def _locate_blocks(text: str, parsed: Iterable[bpmodel.Block]) -> Iterator[Block]:
+def _locate_blocks(text: str, parsed: Iterable[bpmodel.Block], cursor: int = 0) -> Iterator[Block]:
     """Turn bibtexparser's blocks (raw text, no offsets) into located `Block`s, in file order."""
-    cursor = 0
     for pb in parsed:
         raw = pb.raw or ""
         start = text.find(raw, cursor) if raw else cursor

@@ -163,6 +163,21 @@ CHECKS: dict[str, Check] = _checks(
         "Two entries have nearly identical titles.",
         "Check whether one paper is listed twice (e.g. a truncated title); merge if so.",
     ),
+    Check(
+        "E207",
+        "key-with-blanks",
+        ERROR,
+        "A citation key with a space, tab or line break in it: BibTeX skips the entry and biber stops.",
+        "Remove the blanks from the key; keys follow `familyYEARword`.",
+    ),
+    Check(
+        "W208",
+        "non-ascii-key",
+        WARNING,
+        "A citation key with a character outside ASCII, which the list's keys never use "
+        "(BibTeX and some styles mishandle them).",
+        "Write the key in plain ASCII letters and digits (`familyYEARword`, accents dropped).",
+    ),
     # ------------------------------------------------------------------ fields
     Check(
         "E301",

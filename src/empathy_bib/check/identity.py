@@ -23,6 +23,7 @@ from .. import ids
 from ..bib import Block
 from ..record import Identifiers, Paper
 from .context import Context
+from .listrules import INVISIBLE, LOOKALIKES
 
 _ACCENT_COMMAND = re.compile(r"\\[`'^\"~=.uvHckbdrt]\s*\{?\s*([A-Za-z])\}?")
 # Special letters as the Unicode characters they print, so both spellings fold alike.
@@ -70,6 +71,7 @@ class Item(NamedTuple):
 def check(ctx: Context) -> None:
     items = [_item(i, paper) for i, paper in enumerate(ctx.papers)]
     _duplicate_keys(ctx)
+    _key_characters(ctx)
     for item in items:
         if len(item.idents) > 1:
             _conflicts_inside(ctx, item)
@@ -168,6 +170,23 @@ def _duplicate_keys(ctx: Context) -> None:
             )
         else:
             first[folded] = entry
+
+
+_BLANKS = " \t\r\n\f\v"
+_BLANKS_SHOWN = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _key_characters(ctx: Context) -> None:
+    for entry in ctx.bib.entries:
+        key = entry.key or ""
+        if key.isascii() and key.isprintable() and " " not in key:
+            continue  # the usual key, in one test
+        if any(c in _BLANKS for c in key):  # BibTeX's white space; a no-break space is E405's
+            shown = key.translate(_BLANKS_SHOWN)
+            ctx.report("E207", entry.start, f"the key '{shown}' has blanks in it", shown)
+        elif any(not c.isascii() and c not in INVISIBLE and c not in LOOKALIKES for c in key):
+            # (the invisible and look-alike characters are E405's)
+            ctx.report("W208", entry.start, f"the key '{key}' has characters outside ASCII", key)
 
 
 # ---------------------------------------------------------------------- identifiers

@@ -165,6 +165,7 @@ def _load_complete(path: Path) -> BibFile:
             path=path,
             line=bib.line_of(offset),
         )
+    bib.require_unique_keys()  # the file could not be saved: say so before any request
     return bib
 
 

@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
             path=path,
             line=bib.line_of(first.start),
         )
+    bib.require_unique_keys()  # each DOI goes to the entry it was looked up for: keys must say which
     config = config_from_args(args)
     session = make_session(config, per_host=args.jobs)
     sent_before = requests_sent(session)
