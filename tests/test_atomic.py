@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from empathy_bib.bib import StagedFiles, WriteError, atomic_write_bytes, atomic_write_text
+from empathy_bib.bib.atomic import locked
 
 
 def _mode(path: Path) -> int:
@@ -132,3 +133,63 @@ def test_leaving_without_replacing_writes_nothing(tmp_path: Path) -> None:
         commit.stage(tmp_path / "sub" / "a.txt", b"a")
         raise RuntimeError("a template failed")
     assert _all_files(tmp_path) == []
+
+
+def test_a_symlinked_target_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real" / "out.txt"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    link = tmp_path / "out.txt"
+    link.symlink_to(Path("real") / "out.txt")
+    with StagedFiles() as commit:
+        commit.stage(link, b"new\n")
+        commit.replace_all()
+    assert link.is_symlink() and real.read_text() == "new\n"
+    assert _all_files(tmp_path) == ["out.txt", "real", "real/out.txt"]
+
+
+def test_a_read_only_target_is_refused_before_anything_is_replaced(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("a\n")
+    second.write_text("b\n")
+    second.chmod(0o444)  # refused even for root, who could write it: as editors and git do
+    with pytest.raises(WriteError) as caught, StagedFiles() as commit:
+        commit.stage(first, b"A\n")
+        commit.stage(second, b"B\n")
+        commit.replace_all()
+    assert "read-only" in str(caught.value) and str(second) in str(caught.value)
+    assert first.read_text() == "a\n" and second.read_text() == "b\n"
+    assert _all_files(tmp_path) == ["a.txt", "b.txt"]
+
+
+def test_the_write_lock_excludes_a_second_holder_and_leaves_no_file(tmp_path: Path) -> None:
+    target = tmp_path / "references.bib"
+    target.write_text("x\n")
+    with locked(target) as real:
+        assert real == target
+        with (
+            pytest.raises(WriteError, match="another program holds the write lock"),
+            locked(target, wait=0.2),
+        ):
+            pass
+    assert _all_files(tmp_path) == ["references.bib"]
+
+
+def test_a_lock_file_left_by_a_crashed_writer_does_not_block(tmp_path: Path) -> None:
+    target = tmp_path / "references.bib"
+    target.write_text("x\n")
+    (tmp_path / ".references.bib.lock").write_text("")
+    with locked(target, wait=0.2):
+        pass
+    assert _all_files(tmp_path) == ["references.bib"]
+
+
+def test_the_lock_of_a_symlink_is_its_files(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "real.bib").write_text("x\n")
+    (tmp_path / "references.bib").symlink_to(Path("data") / "real.bib")
+    with locked(tmp_path / "references.bib") as real:
+        assert real == (tmp_path / "data" / "real.bib").resolve()
+        assert (tmp_path / "data" / ".real.bib.lock").exists()
+        with pytest.raises(WriteError), locked(tmp_path / "data" / "real.bib", wait=0.2):
+            pass

@@ -124,7 +124,9 @@ class _Where:
     def error(self, message: str, slug: object = None) -> TaxonomyError:
         line = None
         if isinstance(slug, str) and slug:
-            found = re.search(r"^[ \t]*slug[ \t]*=[ \t]*[\"']" + re.escape(slug), self.text, re.MULTILINE)
+            # the slug as written up to its first character TOML writes escaped, then a quote or `\`
+            written = re.escape(re.split(r"[\x00-\x1f\"'\\]", slug)[0]) + r"(?=[\"'\\])"
+            found = re.search(r"^[ \t]*slug[ \t]*=[ \t]*[\"']" + written, self.text, re.MULTILINE)
             line = self.text.count("\n", 0, found.start()) + 1 if found else None
         where = f"{self.trail}: " if self.trail else ""
         return TaxonomyError(where + message, path=self.path, line=line)
