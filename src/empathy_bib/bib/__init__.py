@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .atomic import StagedFiles, WriteError, atomic_write_bytes, atomic_write_text
 from .edits import Splice
-from .file import BOM, BibFile, read_bib_bytes
+from .file import BOM, BibFile, line_number, read_bib_bytes
 from .scan import FieldSpan
 from .split import Block, BlockKind
 from .values import MONTH_MACROS, Resolved, resolve_value, split_concatenation
@@ -30,6 +30,7 @@ __all__ = [
     "WriteError",
     "atomic_write_bytes",
     "atomic_write_text",
+    "line_number",
     "read_bib_bytes",
     "resolve_value",
     "split_concatenation",

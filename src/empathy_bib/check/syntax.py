@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..bib import Block, BlockKind
+from ..bib import Block, BlockKind, line_number
 from ..record import Paper
 from .context import Context
 
@@ -190,7 +190,7 @@ def _group_end(text: str, pos: int, opener: str, limit: int | None = None) -> in
 
 def locate_failure(text: str, block: Block) -> Finding:
     """Where and why a block failed to parse, as precisely as a re-read can tell."""
-    line_of_block = text.count("\n", 0, block.start) + 1
+    line_of_block = line_number(text, block.start)
     where = f"in the block starting at line {line_of_block}"
     header = _HEADER.match(text, block.start, block.end)
     if header is None:
@@ -286,7 +286,7 @@ def _crossed_field(text: str, pos: int, end: int, opener: str) -> re.Match[str] 
 def crossing_finding(
     opener: str, pos: int, field_name: str, crossing: re.Match[str], text: str, where: str
 ) -> Finding:
-    line = text.count("\n", 0, crossing.start() + 1) + 1
+    line = line_number(text, crossing.start() + 1)
     if opener == "{":
         return Finding(
             "E103",
