@@ -1,58 +1,58 @@
-"""The one HTTP session every service client uses: cache, retries, concurrency and rate limits.
+"""The one HTTP session every service client uses: cache, retries, concurrency, rate and time bounds.
 
 - requests-cache (SQLite, passed as a session, never installed globally) remembers every answer,
   404 ("no such DOI") included, so a second run on the same file makes no request;
-- urllib3's `Retry` retries 429 (honouring `Retry-After`), 5xx, timeouts and dropped connections
-  with exponential backoff;
-- an adapter bounds the requests in flight per host (default 3) and spaces their starts below
-  the rate the server announces in `X-Rate-Limit-Limit` / `X-Rate-Limit-Interval`;
-- the User-Agent names the tool and the user's `mailto` (never ours).
+- `fetch` retries (one loop, here): timeouts, dropped connections, 429 and 5xx, at most
+  `RetryPolicy.total` times per request and `RetryPolicy.budget` times per run, with exponential
+  backoff or the server's `Retry-After`; a `Retry-After` beyond `retry_after_max` fails at once;
+- every attempt, retries included, goes through `LimitedAdapter`: a per-host bound on requests in
+  flight (default 3), spacing below the rate announced in `X-Rate-Limit-Limit` / `-Interval`, a
+  deadline over the whole attempt (`transport`), and a body size cap;
+- a per-host circuit breaker: after `breaker_after` consecutive failed attempts the remaining
+  requests to that host fail at once ("could not check: <service> is not answering");
+- `cancel` stops a session's attempts within a fraction of a second (the CLI calls it on Ctrl-C).
 
+The breaker, the retry budget and the cancel switch live with the session: one session is one run.
 Cached answers never reach the adapter, so they cost neither a slot nor rate budget.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sqlite3
 import threading
-import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 import requests_cache
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+from urllib3.exceptions import ReadTimeoutError
 
 from .. import __version__
-from ..errors import NetworkError
+from ..errors import EmpathyBibError, NetworkError
 from .services import ServiceConfig
+from .transport import (
+    MAX_BODY,
+    AnswerTooLarge,
+    Cancelled,
+    DeadlineExceeded,
+    LimitedAdapter,
+    RetryPolicy,
+)
+from .transport import parse_interval as parse_interval  # part of this module's API
 
 DEFAULT_PER_HOST = 3
 CACHE_EXPIRY = timedelta(days=30)
-RETRY_STATUSES = (429, 500, 502, 503, 504)
-# Hosts that publish a politeness rule instead of rate headers: seconds between request starts.
-KNOWN_MIN_INTERVALS = {"export.arxiv.org": 3.0}
-_INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to retry. Tests shrink `backoff_factor` so faults cost milliseconds."""
-
-    total: int = 5
-    backoff_factor: float = 0.5
-    backoff_max: float = 30.0
-    # Retry-After is honoured up to this many seconds: a server asking for an hour must not hang
-    # the run; past the cap the lookup is retried sooner and, if still refused, reported failed.
-    retry_after_max: int = 120
-
-
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DEFAULT_RETRY = RetryPolicy()
+
+
+class CacheError(EmpathyBibError):
+    """The HTTP cache cannot be read (exit 2: the user deletes it)."""
 
 
 def user_agent(mailto: str | None) -> str:
@@ -60,92 +60,20 @@ def user_agent(mailto: str | None) -> str:
     return f"empathy-bib/{__version__} (+https://pypi.org/project/empathy-bib/{contact})"
 
 
-def parse_interval(value: str) -> float | None:
-    """`X-Rate-Limit-Interval` such as `1s` or `500ms`, in seconds."""
-    m = _INTERVAL_RE.match(value or "")
-    if not m:
+def parse_retry_after(value: str | None) -> float | None:
+    """`Retry-After` as seconds: a number, or an HTTP date."""
+    if not value:
         return None
-    return float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
-
-
-@dataclass
-class HostGate:
-    """Per-host bound on requests in flight, and spacing between request starts."""
-
-    slots: threading.BoundedSemaphore
-    min_interval: float = 0.0
-    next_start: float = 0.0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def wait_turn(self) -> None:
-        with self.lock:
-            now = time.monotonic()
-            start = max(now, self.next_start)
-            self.next_start = start + self.min_interval
-        delay = start - now
-        if delay > 0:
-            time.sleep(delay)
-
-    def learn(self, headers: Mapping[str, str]) -> None:
-        """Stay below the announced rate: spacing a little above interval / limit."""
-        try:
-            limit = int(headers.get("X-Rate-Limit-Limit", ""))
-        except ValueError:
-            return
-        interval = parse_interval(headers.get("X-Rate-Limit-Interval", ""))
-        if limit > 0 and interval:
-            with self.lock:
-                self.min_interval = max(self.min_interval, interval / limit * 1.05)
-
-
-class LimitedAdapter(HTTPAdapter):
-    """An HTTPAdapter with a default timeout and per-host concurrency and rate gates."""
-
-    def __init__(self, *, timeout: float, per_host: int, retry: Retry) -> None:
-        super().__init__(max_retries=retry, pool_maxsize=max(per_host, 10))
-        self.timeout = timeout
-        self.per_host = per_host
-        self._gates: dict[str, HostGate] = {}
-        self._gates_lock = threading.Lock()
-        self.sent = 0  # real requests (cache misses), for reports and benchmarks
-
-    def gate(self, url: str) -> HostGate:
-        host = urlsplit(url).netloc.lower()
-        with self._gates_lock:
-            gate = self._gates.get(host)
-            if gate is None:
-                interval = KNOWN_MIN_INTERVALS.get(host.split(":")[0], 0.0)
-                gate = HostGate(threading.BoundedSemaphore(self.per_host), min_interval=interval)
-                self._gates[host] = gate
-            return gate
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self.timeout
-        gate = self.gate(request.url or "")
-        with gate.slots:
-            gate.wait_turn()
-            with self._gates_lock:
-                self.sent += 1
-            response = super().send(request, **kwargs)
-        gate.learn(response.headers)
-        return response
-
-
-def make_retry(policy: RetryPolicy) -> Retry:
-    return Retry(
-        total=policy.total,
-        connect=policy.total,
-        read=policy.total,
-        status=policy.total,
-        backoff_factor=policy.backoff_factor,
-        backoff_max=policy.backoff_max,
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET", "HEAD"}),
-        respect_retry_after_header=True,
-        retry_after_max=policy.retry_after_max,
-        raise_on_status=False,  # the last answer comes back; the clients turn it into NetworkError
-    )
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 _SESSIONS: dict[tuple[ServiceConfig, int, RetryPolicy], requests.Session] = {}
@@ -174,6 +102,19 @@ def close_sessions() -> None:
         _SESSIONS.clear()
 
 
+def cancel(session: requests.Session) -> None:
+    """Stop the session's attempts (in flight, waiting for a slot, backing off) within a slice.
+
+    The session is done: it is forgotten, so the next `make_session` builds a fresh one.
+    """
+    adapter = session.get_adapter("https://")
+    if isinstance(adapter, LimitedAdapter):
+        adapter.cancelled.set()
+    with _SESSIONS_LOCK:
+        for key in [k for k, s in _SESSIONS.items() if s is session]:
+            del _SESSIONS[key]
+
+
 def _build_session(config: ServiceConfig, per_host: int, policy: RetryPolicy) -> requests.Session:
     session: requests.Session
     if config.use_cache:
@@ -184,22 +125,32 @@ def _build_session(config: ServiceConfig, per_host: int, policy: RetryPolicy) ->
             raise NetworkError(
                 f"cannot create the cache folder {path.parent}: {exc.strerror or exc}"
             ) from None
-        session = requests_cache.CachedSession(
-            str(path),
-            backend="sqlite",
-            expire_after=CACHE_EXPIRY,
-            allowable_codes=(200, 404),  # 404 is an answer: "no such DOI"
-            allowable_methods=("GET",),
-            cache_control=False,
-        )
+        try:
+            session = requests_cache.CachedSession(
+                str(path),
+                backend="sqlite",
+                expire_after=CACHE_EXPIRY,
+                allowable_codes=(200, 404),  # 404 is an answer: "no such DOI"
+                allowable_methods=("GET",),
+                cache_control=False,
+            )
+        except sqlite3.DatabaseError as exc:
+            raise _cache_error(config, exc) from None
     else:
         session = requests.Session()
-    adapter = LimitedAdapter(timeout=config.timeout, per_host=per_host, retry=make_retry(policy))
+    adapter = LimitedAdapter(timeout=config.timeout, per_host=per_host, policy=policy)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = user_agent(config.mailto)
     session.headers["Accept-Encoding"] = "gzip, deflate"
     return session
+
+
+def _cache_error(config: ServiceConfig, exc: sqlite3.Error) -> CacheError:
+    return CacheError(
+        f"the HTTP cache cannot be read ({exc}); delete it and run again (or use --no-cache)",
+        path=config.cache_path,
+    )
 
 
 def requests_sent(session: requests.Session) -> int:
@@ -213,7 +164,18 @@ def forget(session: requests.Session, response: requests.Response) -> None:
     cache = getattr(session, "cache", None)
     key = getattr(response, "cache_key", None)
     if cache is not None and key:
-        cache.delete(key)
+        with contextlib.suppress(sqlite3.Error):  # then the next run asks again anyway
+            cache.delete(key)
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """One attempt that brought no usable answer."""
+
+    message: str
+    retryable: bool = True
+    host_trouble: bool = True  # counts towards the host's circuit breaker
+    retry_after: float | None = None
 
 
 def fetch(
@@ -224,22 +186,79 @@ def fetch(
     params: Mapping[str, str] | None = None,
 ) -> requests.Response | None:
     """GET `url`; None on 404; NetworkError naming `service` when it cannot get an answer."""
+    adapter = session.get_adapter(url)
+    if not isinstance(adapter, LimitedAdapter):
+        raise TypeError("fetch needs a session from make_session")
+    gate, policy = adapter.gate(url), adapter.policy
+    attempts = 0
+    while True:
+        if gate.refusal is not None:
+            raise NetworkError(gate.refusal.format(service=service))
+        attempts += 1
+        outcome = _attempt(session, config, service, url, params)
+        if not isinstance(outcome, _Failure):
+            gate.succeeded()
+            return outcome
+        if outcome.host_trouble:
+            gate.failed(policy.breaker_after)
+        wait = outcome.retry_after
+        if wait is not None and wait > policy.retry_after_max:
+            gate.refuse(f"{{service}} asks to wait {wait:.0f} s; try later")
+            raise NetworkError(f"{service} asks to wait {wait:.0f} s; try later")
+        if (
+            not outcome.retryable
+            or attempts > policy.total
+            or gate.refusal is not None
+            or not adapter.take_retry()
+        ):
+            raise NetworkError(outcome.message)
+        if wait is not None:
+            gate.defer(wait)  # the next attempt (anyone's) waits in the gate
+        elif adapter.cancelled.wait(min(policy.backoff_max, policy.backoff_factor * 2 ** (attempts - 1))):
+            raise Cancelled
+
+
+def _attempt(
+    session: requests.Session,
+    config: ServiceConfig,
+    service: str,
+    url: str,
+    params: Mapping[str, str] | None,
+) -> requests.Response | _Failure | None:
+    """One GET: the answer (None for 404) or why it is not one."""
+    no_answer = f"{service}: no answer within {config.timeout:g} s ({url})"
     try:
         response = session.get(url, params=params, timeout=config.timeout)
-    except requests.exceptions.RetryError as exc:
-        raise NetworkError(f"{service}: gave up after retries ({_reason(exc)})") from None
-    except requests.exceptions.Timeout:
-        raise NetworkError(f"{service}: no answer within {config.timeout:g} s ({url})") from None
+    except (DeadlineExceeded, requests.exceptions.Timeout):
+        return _Failure(no_answer)
+    except AnswerTooLarge:
+        return _Failure(f"{service}: answer larger than {MAX_BODY // 2**20} MB refused ({url})", False)
     except requests.exceptions.ConnectionError as exc:
-        raise NetworkError(f"{service}: cannot connect ({_reason(exc)})") from None
+        if exc.args and isinstance(exc.args[0], ReadTimeoutError):
+            return _Failure(no_answer)
+        return _Failure(f"{service}: cannot connect ({_reason(exc)})")
     except requests.exceptions.RequestException as exc:
-        raise NetworkError(f"{service}: request failed ({_reason(exc)})") from None
-    if response.status_code == 404:
+        return _Failure(f"{service}: request failed ({_reason(exc)})")
+    except sqlite3.DatabaseError as exc:
+        raise _cache_error(config, exc) from None
+    status = response.status_code
+    if status == 404:
         return None
-    if response.status_code != 200:
-        forget(session, response)
-        raise NetworkError(f"{service}: HTTP {response.status_code} for {response.url}")
-    return response
+    if status == 200:
+        if "html" in response.headers.get("Content-Type", "").lower():
+            forget(session, response)
+            return _Failure(
+                f"{service}: answered with a web page, not its API (a captive portal or a proxy?); "
+                f"try later ({response.url})",
+                retryable=False,
+            )
+        return response
+    forget(session, response)
+    message = f"{service}: HTTP {status} for {response.url}"
+    if status in RETRY_STATUSES:
+        after = parse_retry_after(response.headers.get("Retry-After"))
+        return _Failure(message, host_trouble=status != 429, retry_after=after)
+    return _Failure(message, retryable=False, host_trouble=False)
 
 
 def fetch_json(
@@ -257,7 +276,7 @@ def fetch_json(
         return response.json()
     except ValueError:
         forget(session, response)
-        raise NetworkError(f"{service}: malformed JSON from {response.url}") from None
+        raise NetworkError(f"{service}: malformed JSON from {response.url}; try later") from None
 
 
 def _reason(exc: BaseException) -> str:
