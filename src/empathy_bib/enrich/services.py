@@ -6,12 +6,15 @@ command-line option, see `commands/_services.py`) wins. The defaults point at th
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_cache_dir
+
+from ..errors import UsageError
 
 DEFAULTS = {
     "crossref_url": "https://api.crossref.org",
@@ -39,7 +42,11 @@ class ServiceConfig:
     mailto: str | None = None
     cache_dir: Path | None = None  # None with use_cache: the user cache directory
     use_cache: bool = True
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float = DEFAULT_TIMEOUT  # seconds for one whole attempt: connect and every read
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.timeout) and self.timeout > 0):
+            raise UsageError(f"--timeout must be a positive number of seconds, not {self.timeout}")
 
     @property
     def cache_path(self) -> Path:
@@ -68,5 +75,5 @@ def resolve_config(given: Mapping[str, object], environ: Mapping[str, str] | Non
         mailto=pick("mailto"),
         cache_dir=Path(cache_dir) if cache_dir else None,
         use_cache=not given.get("no_cache", False),
-        timeout=float(timeout) if isinstance(timeout, (int, float, str)) and timeout else DEFAULT_TIMEOUT,
+        timeout=float(timeout) if isinstance(timeout, (int, float, str)) else DEFAULT_TIMEOUT,
     )
