@@ -38,21 +38,21 @@ def get(session: requests.Session, config: ServiceConfig, anthology_id: str) -> 
     except NetworkError:
         forget(session, response)
         raise
-    if paper is None:
-        return None
     return work_from_record(paper, anthology_id)
 
 
-def parse_record(data: bytes) -> Paper | None:
+def parse_record(data: bytes) -> Paper:
     """The one entry of an Anthology `.bib`; a body that is not BibTeX is a NetworkError."""
     try:
         bib = BibFile.from_bytes(data)
     except BibReadError as exc:
         raise NetworkError(f"{SERVICE}: the .bib answer cannot be read ({exc.message})") from None
     papers = list(papers_of(bib))
-    if not bib.is_complete or len(papers) > 1:
-        raise NetworkError(f"{SERVICE}: the .bib answer is not one BibTeX entry")
-    return papers[0] if papers else None
+    # An unknown paper is a 404; a 200 without exactly one entry is a page from something else
+    # (a captive portal, a proxy): a network failure to retry later, not "no such paper".
+    if not bib.is_complete or len(papers) != 1:
+        raise NetworkError(f"{SERVICE}: the .bib answer is not one BibTeX entry; try later")
+    return papers[0]
 
 
 def _name(author: Author) -> Name:

@@ -44,12 +44,15 @@ def _query(session: requests.Session, config: ServiceConfig, batch: list[str]) -
         works = parse_feed(response.content)
     except ET.ParseError as exc:
         forget(session, response)
-        raise NetworkError(f"{SERVICE}: malformed Atom feed from {response.url} ({exc})") from None
+        raise NetworkError(f"{SERVICE}: malformed Atom feed from {response.url} ({exc}); try later") from None
     return {w.arxiv_id: w for w in works if w.arxiv_id in batch}
 
 
 def parse_feed(data: bytes) -> list[Work]:
+    """The entries of an Atom feed; ET.ParseError for anything else (an XHTML page is XML too)."""
     root = ET.fromstring(data)
+    if root.tag != f"{{{NS['atom']}}}feed":
+        raise ET.ParseError(f"not an Atom feed: the root element is <{root.tag}>")
     return [w for w in (_entry(e) for e in root.findall("atom:entry", NS)) if w is not None]
 
 
