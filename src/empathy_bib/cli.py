@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from types import ModuleType
+from typing import Any
 
 from . import __version__
 from .errors import EmpathyBibError
@@ -73,13 +76,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     # papers, views, output chunks), and each burst of allocations makes the cyclic collector
     # walk every live object, for nothing freed. Reference counting frees as usual; only cycle
     # detection waits until the command ends (and stays off for a caller that had it off).
+    args_list = sys.argv[1:] if argv is None else list(argv)
     collecting = gc.isenabled()
     gc.disable()
+    signals: list[int] = []
+    previous = _stop_on_sigterm(signals)
     try:
-        return _main(sys.argv[1:] if argv is None else list(argv))
+        return _main(args_list)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM, start-up included: one line, no traceback
+        signum = signals[-1] if signals else signal.SIGINT
+        command = selected_command(args_list)
+        what = "terminated" if signum == signal.SIGTERM else "interrupted"
+        print(f"empathy-bib{' ' + command if command else ''}: {what}", file=sys.stderr)
+        return 128 + signum
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         if collecting:
             gc.enable()
+
+
+def _stop_on_sigterm(signals: list[int]) -> Any:
+    """SIGTERM (CI cancelling a job) stops a command as Ctrl-C does: same clean-up, exit 143."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: object) -> None:
+        signals.append(signum)
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, stop) or signal.SIG_DFL
 
 
 def _main(args_list: list[str]) -> int:
@@ -101,9 +127,6 @@ def _run(args: argparse.Namespace) -> int:
     except EmpathyBibError as exc:
         print(f"empathy-bib {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print(f"empathy-bib {args.command}: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug of ours: still no traceback, but say how to report it

@@ -47,8 +47,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
+    config = config_from_args(args)  # checks --timeout
+    if args.report and not args.report.resolve().parent.is_dir():
+        raise UsageError(f"--report {args.report}: the folder {args.report.parent} does not exist")
     path = Path(args.bib) if args.bib else find_project().bib
     bib = BibFile.load(path)
     if not bib.is_complete:
@@ -59,7 +60,6 @@ def run(args: argparse.Namespace) -> int:
             line=bib.line_of(first.start),
         )
     bib.require_unique_keys()  # each DOI goes to the entry it was looked up for: keys must say which
-    config = config_from_args(args)
     session = make_session(config, per_host=args.jobs)
     sent_before = requests_sent(session)
     lookups = dois.plan_lookups(bib)

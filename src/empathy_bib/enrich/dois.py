@@ -30,7 +30,7 @@ from .. import ids
 from ..bib import BibFile, Splice
 from ..errors import NetworkError
 from ..record import Paper, papers_of
-from . import arxiv, crossref, datacite
+from . import arxiv, crossref, datacite, http
 from .match import Verdict, choose, judge
 from .records import Work
 from .services import ServiceConfig
@@ -239,8 +239,13 @@ def run_lookups(
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in done:
                 record(pending.pop(future), future.result())
-    except KeyboardInterrupt:
+    except BaseException as exc:
+        # Stop now: queued lookups are dropped, running ones give up within a fraction of a
+        # second (`http.cancel`), so no worker thread keeps the process alive.
+        http.cancel(session)
         executor.shutdown(wait=False, cancel_futures=True)
+        if not isinstance(exc, KeyboardInterrupt):
+            raise
         with lock:
             finished = [results[i] for i in sorted(results)]
         raise LookupsInterrupted(finished) from None
