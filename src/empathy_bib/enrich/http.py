@@ -8,8 +8,8 @@
 - every attempt, retries included, goes through `LimitedAdapter`: a per-host bound on requests in
   flight (default 3), spacing below the rate announced in `X-Rate-Limit-Limit` / `-Interval`, a
   deadline over the whole attempt (`transport`), and a body size cap;
-- a per-host circuit breaker: after `breaker_after` consecutive failed attempts the remaining
-  requests to that host fail at once ("could not check: <service> is not answering");
+- a circuit breaker per host (and service): after `breaker_after` consecutive failed attempts the
+  remaining requests to it fail at once ("could not check: <service> is not answering");
 - `cancel` stops a session's attempts within a fraction of a second (the CLI calls it on Ctrl-C).
 
 The breaker, the retry budget and the cancel switch live with the session: one session is one run.
@@ -189,26 +189,26 @@ def fetch(
     adapter = session.get_adapter(url)
     if not isinstance(adapter, LimitedAdapter):
         raise TypeError("fetch needs a session from make_session")
-    gate, policy = adapter.gate(url), adapter.policy
+    gate, breaker, policy = adapter.gate(url), adapter.breaker(url, service), adapter.policy
     attempts = 0
     while True:
-        if gate.refusal is not None:
-            raise NetworkError(gate.refusal.format(service=service))
+        if breaker.refusal is not None:
+            raise NetworkError(breaker.refusal)
         attempts += 1
         outcome = _attempt(session, config, service, url, params)
         if not isinstance(outcome, _Failure):
-            gate.succeeded()
+            breaker.succeeded()
             return outcome
         if outcome.host_trouble:
-            gate.failed(policy.breaker_after)
+            breaker.failed(policy.breaker_after)
         wait = outcome.retry_after
         if wait is not None and wait > policy.retry_after_max:
-            gate.refuse(f"{{service}} asks to wait {wait:.0f} s; try later")
+            breaker.refuse(f"{service} asks to wait {wait:.0f} s; try later")
             raise NetworkError(f"{service} asks to wait {wait:.0f} s; try later")
         if (
             not outcome.retryable
             or attempts > policy.total
-            or gate.refusal is not None
+            or breaker.refusal is not None
             or not adapter.take_retry()
         ):
             raise NetworkError(outcome.message)

@@ -1,9 +1,9 @@
 """One HTTP attempt: gated per host, bounded as a whole in time and size, cancellable. Never retried.
 
 `LimitedAdapter` (mounted by `http.make_session`) runs each attempt: it waits for a slot among the
-requests in flight to the host and for the host's rate spacing (`HostGate`, which also keeps the
-host's circuit breaker for `http.fetch`), then sends under a deadline and reads the whole body,
-refusing more than `MAX_BODY` decompressed bytes.
+requests in flight to the host and for the host's rate spacing (`HostGate`), then sends under a
+deadline and reads the whole body, refusing more than `MAX_BODY` decompressed bytes. It also
+keeps, for `http.fetch`, the run's retry budget and a circuit `Breaker` per service.
 
 requests' `timeout` bounds each socket operation, so an answer trickled a byte at a time never
 times out. Here every attempt carries an `Attempt` (a deadline and the run's cancel event) in a
@@ -196,14 +196,11 @@ def parse_interval(value: str) -> float | None:
 
 @dataclass
 class HostGate:
-    """Per host: requests in flight, spacing between starts, and the circuit breaker."""
+    """Per host: requests in flight, and spacing between starts."""
 
     slots: threading.BoundedSemaphore
     min_interval: float = 0.0
     next_start: float = 0.0
-    failures: int = 0  # consecutive failed attempts
-    # Set once the host is given up for this run: the message, with "{service}" to fill in.
-    refusal: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def enter(self, cancelled: threading.Event) -> None:
@@ -236,6 +233,17 @@ class HostGate:
             with self.lock:
                 self.min_interval = max(self.min_interval, interval / limit * 1.05)
 
+
+
+@dataclass
+class Breaker:
+    """Per service at a host: consecutive failed attempts, and whether it is given up for the run."""
+
+    service: str
+    failures: int = 0
+    refusal: str | None = None  # why every further request fails at once
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
     def succeeded(self) -> None:
         with self.lock:
             self.failures = 0
@@ -244,7 +252,7 @@ class HostGate:
         with self.lock:
             self.failures += 1
             if self.failures >= threshold and self.refusal is None:
-                self.refusal = "could not check: {service} is not answering"
+                self.refusal = f"could not check: {self.service} is not answering"
 
     def refuse(self, refusal: str) -> None:
         with self.lock:
@@ -261,6 +269,7 @@ class LimitedAdapter(HTTPAdapter):
         self.policy = policy
         self.cancelled = threading.Event()
         self._gates: dict[str, HostGate] = {}
+        self._breakers: dict[tuple[str, str], Breaker] = {}
         self._gates_lock = threading.Lock()
         self.sent = 0  # real requests (cache misses), for reports and benchmarks
         self.retries_left = policy.budget
@@ -284,6 +293,12 @@ class LimitedAdapter(HTTPAdapter):
                 gate = HostGate(threading.BoundedSemaphore(self.per_host), min_interval=interval)
                 self._gates[host] = gate
             return gate
+
+    def breaker(self, url: str, service: str) -> Breaker:
+        """Keyed by host and service: two services behind one host fail apart."""
+        key = (urlsplit(url).netloc.lower(), service)
+        with self._gates_lock:
+            return self._breakers.setdefault(key, Breaker(service))
 
     def take_retry(self) -> bool:
         with self._gates_lock:
