@@ -234,7 +234,6 @@ class HostGate:
                 self.min_interval = max(self.min_interval, interval / limit * 1.05)
 
 
-
 @dataclass
 class Breaker:
     """Per service at a host: consecutive failed attempts, and whether it is given up for the run."""
