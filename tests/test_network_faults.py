@@ -26,7 +26,7 @@ from empathy_bib.bib import BibFile
 from empathy_bib.enrich import crossref, dois, http, transport
 from empathy_bib.enrich.services import ServiceConfig
 from empathy_bib.errors import NetworkError
-from empathy_bib.model import iter_papers
+from empathy_bib.record import papers_of
 from tests.conftest import ROOT
 from tests.faultserver import (
     CAPTIVE_PORTAL,
@@ -335,7 +335,7 @@ def test_signal_stops_within_a_second_and_keeps_finished_lookups(
     assert proc.returncode == code, err
     assert took < 1.5, err
     assert word in err and "Traceback" not in err
-    keys = [p.key for p in iter_papers(BibFile.load(target)) if p.doi]
+    keys = [p.key for p in papers_of(BibFile.load(target)) if p.doi]
     assert keys == ["bench1", "bench2"]
 
 

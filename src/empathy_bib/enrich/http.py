@@ -41,9 +41,9 @@ from .transport import (
     Cancelled,
     DeadlineExceeded,
     LimitedAdapter,
-    RetryPolicy,
 )
-from .transport import parse_interval as parse_interval  # part of this module's API
+from .transport import RetryPolicy as RetryPolicy  # part of this module's API
+from .transport import parse_interval as parse_interval
 
 DEFAULT_PER_HOST = 3
 CACHE_EXPIRY = timedelta(days=30)
