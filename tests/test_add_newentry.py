@@ -19,11 +19,10 @@ from empathy_bib.enrich.newentry import (
     latex_title,
     make_key,
     person_from_name,
-    strip_markup,
 )
 from empathy_bib.enrich.records import Name, Work
-from empathy_bib.latex import normalize_title, to_unicode
 from empathy_bib.record import papers_of
+from empathy_bib.text import strip_markup, title_key, to_unicode
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "add"
@@ -208,8 +207,8 @@ def test_any_title_and_author_give_an_entry_that_parses(title: str, family: str,
     # The title text survives (markup, dropped symbols and brace characters aside).
     kept = escape_latex(strip_markup(title))
     kept = kept.replace("\\textbraceleft{}", "").replace("\\textbraceright{}", "")
-    expected = normalize_title(kept)
-    assert normalize_title(paper.get("title") or "") == expected
+    expected = title_key(kept)
+    assert title_key(paper.get("title") or "") == expected
     assert to_unicode(paper.get("title") or "") == paper.title
 
 

@@ -143,9 +143,6 @@ def test_titles_that_differ_in_a_word_are_not_duplicates(title: str, word: str) 
     assert "E205" not in codes(entry("a2021", title), entry("b2021", other))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="title key: dotless \\i under an accent is not folded to i (for the lead)"
-)
 def test_dotless_i_under_an_accent_is_the_letter_i() -> None:
     assert folded('Na{\\"\\i}ve empathy') == folded("Naïve empathy")
     assert "E205" in codes(entry("a2021", 'Na{\\"\\i}ve empathy'), entry("b2021", "Naïve empathy"))

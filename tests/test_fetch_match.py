@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from empathy_bib.bib import BibFile
 from empathy_bib.enrich import dois
-from empathy_bib.enrich.match import choose, judge, title_key
+from empathy_bib.enrich.match import choose, judge, title_similarity
 from empathy_bib.enrich.records import Name, Work
 from empathy_bib.record import Paper, papers_of
 
@@ -189,8 +189,11 @@ def test_proceedings_registered_as_journal_article_fits_inproceedings() -> None:
 
 
 def test_markup_in_service_titles_is_stripped_for_matching() -> None:
-    assert title_key("<i>CEM</i>: Commonsense &amp; Empathy", latex=False) == "cem commonsense empathy"
-    assert title_key("100% of LLMs", latex=False) == "100 of llms"
+    marked_up = work("<i>CEM</i>: Commonsense &amp; Empathy", [], 2020, "journal-article", "10.1000/x")
+    assert title_similarity("{CEM}: Commonsense \\& Empathy", marked_up) == (100.0, True)
+    # A service's title is no LaTeX: its `%` is text, not a comment swallowing the rest.
+    percent = work("100% of LLMs", [], 2020, "journal-article", "10.1000/x")
+    assert title_similarity("100\\% of {LLMs}", percent) == (100.0, True)
 
 
 @settings(max_examples=60, deadline=None)

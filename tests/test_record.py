@@ -6,10 +6,10 @@ from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person
 
 from empathy_bib.bib import BibFile
-from empathy_bib.latex import to_unicode
 from empathy_bib.names import Author, parse_names
 from empathy_bib.record import papers_of
 from empathy_bib.render.csljson import csl_name
+from empathy_bib.text import to_unicode
 
 ENTRY = r"""
 @inproceedings{hou2025language,

@@ -17,9 +17,9 @@ import pytest
 
 from empathy_bib import ids
 from empathy_bib.bib import BibFile
-from empathy_bib.latex import normalize_title
 from empathy_bib.record import Paper, papers_of
 from empathy_bib.taxonomy import load_taxonomy
+from empathy_bib.text import title_key
 
 from .conftest import ROOT, tools_required, validate_json
 
@@ -48,7 +48,7 @@ def test_every_paper_once_with_unique_ascii_keys() -> None:
     assert len({k.lower() for k in keys}) == len(keys)
     assert all(k.isascii() and k.isalnum() for k in keys)
     assert bib.text.isascii(), "accents are written as LaTeX escapes (see README)"
-    titles = [normalize_title(p.get("title") or "") for p in papers().values()]
+    titles = [title_key(p.get("title") or "") for p in papers().values()]
     assert len(set(titles)) == len(keys)
 
 

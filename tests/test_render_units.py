@@ -17,8 +17,9 @@ from empathy_bib.cli import main
 from empathy_bib.record import papers_of
 from empathy_bib.render import RenderRefused, render_all
 from empathy_bib.render.csljson import to_csl
-from empathy_bib.render.markdown import code_fence, escape_md, github_anchor, safe_url, unique_anchors
+from empathy_bib.render.markdown import code_fence, github_anchor, safe_url, unique_anchors
 from empathy_bib.taxonomy import Taxonomy, load_taxonomy
+from empathy_bib.text import escape_md
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = ROOT / "styles"

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 # Crossref's recommended pattern for modern DOIs, anchored, plus a ban on characters that
 # could break out of a BibTeX value or a URL.
 DOI_RE = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9<>\[\]+]+$")
-_DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|https?://doi\.org/)", re.IGNORECASE)
+_DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 ARXIV_NEW_RE = re.compile(r"^(\d{4})\.(\d{4,5})(v\d+)?$")
 ARXIV_OLD_RE = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?)/(\d{7})(v\d+)?$")
@@ -36,35 +36,31 @@ _ANTHOLOGY_URL_RE = re.compile(
 # ---------------------------------------------------------------------- DOI
 
 
-def strip_doi(value: str) -> str:
-    """Remove URL or `doi:` prefixes and LaTeX escapes; keep case (DOIs compare case-insensitively)."""
-    doi = value.strip()
-    if DOI_RE.match(doi):  # the usual bare DOI: its characters exclude every prefix and escape
-        return doi
-    doi = _DOI_PREFIXES.sub("", doi)
+def parse_doi(value: str) -> str | None:
+    """The bare DOI in `value` (case kept), or None when it holds none.
+
+    A `https://doi.org/` or `dx.doi.org` URL, a `doi:` prefix, percent-encoding, LaTeX escapes
+    (`\\_`) and braces are stripped first; the result must be a DOI that is safe to write into a
+    BibTeX value and a URL (the pattern's characters exclude blanks, commas, braces, quotes,
+    backslashes, `%` and `#`). DOIs compare case-insensitively: see `normalize_doi`.
+    """
+    bare = value.strip()
+    if DOI_RE.fullmatch(bare):  # the usual bare DOI: its characters exclude every prefix and escape
+        return bare
+    if bare.startswith(_DOI_URL):  # the usual DOI link
+        rest = bare[len(_DOI_URL) :]
+        if DOI_RE.fullmatch(rest):
+            return rest
+    doi = _DOI_PREFIXES.sub("", bare)
     doi = unquote(doi) if "%" in doi else doi
-    return doi.replace("\\_", "_").replace("\\%", "%").replace("{", "").replace("}", "").strip()
-
-
-def is_valid_doi(value: str) -> bool:
-    """True for a bare DOI that is safe to write into a BibTeX value."""
-    # The pattern's characters exclude blanks, commas, braces, quotes, backslashes, `%` and `#`.
-    return bool(DOI_RE.fullmatch(value))
+    doi = doi.replace("\\_", "_").replace("\\%", "%").replace("{", "").replace("}", "").strip()
+    return doi if DOI_RE.fullmatch(doi) else None
 
 
 def normalize_doi(value: str) -> str | None:
-    """The comparison key of a DOI (prefix stripped, lower-cased), or None when it is not one."""
-    bare = value.strip()
-    if DOI_RE.match(bare):  # the usual bare DOI: its characters exclude every prefix and escape
-        return bare.lower()
-    if bare.startswith(_DOI_URL) and DOI_RE.match(bare, len(_DOI_URL)):  # the usual DOI link
-        return bare[len(_DOI_URL) :].lower()
-    doi = strip_doi(value)
-    return doi.lower() if is_valid_doi(doi) else None
-
-
-def doi_is_written_as_url(value: str) -> bool:
-    return strip_doi(value) != value.strip()
+    """The comparison key of a DOI (DOIs compare case-insensitively), or None when it is none."""
+    doi = parse_doi(value)
+    return doi.lower() if doi else None
 
 
 def arxiv_doi(arxiv_id: str) -> str:
@@ -98,7 +94,7 @@ def parse_arxiv(value: str) -> str | None:
     m = _ARXIV_URL_RE.match(text)
     if m:
         text = m.group(1)
-    m = _ARXIV_DOI_RE.match(strip_doi(text))
+    m = _ARXIV_DOI_RE.match(parse_doi(text) or "")
     if m:
         text = m.group(1)
     if text.lower().startswith("arxiv:"):

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .latex import to_unicode
+from .text import to_unicode
 
 
 @dataclass(frozen=True)

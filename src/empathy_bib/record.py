@@ -18,8 +18,8 @@ from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from . import ids
 from .bib import BibFile, Block, FieldSpan, resolve_value, scan
-from .latex import Span, protected_spans, to_unicode
 from .names import Author, parse_names
+from .text import MONTHS, Span, protected_spans, to_unicode
 
 __all__ = ["CODE_FIELD", "MONTHS", "Author", "Identifiers", "Links", "Paper", "papers_of", "plain_value"]
 
@@ -54,7 +54,6 @@ class _once(Generic[_T]):  # lower case: used as a decorator, like the one it re
         return value
 
 
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 CODE_FIELD = "code"  # not in BibTeX's or biblatex's data model, so both ignore it
 
 
@@ -192,8 +191,7 @@ class Paper:
         value = self.fields.get("doi")
         if value is None:
             return None
-        doi = ids.strip_doi(value)
-        return doi if ids.is_valid_doi(doi) else None
+        return ids.parse_doi(value)
 
     @_once
     def identifiers(self) -> Identifiers:

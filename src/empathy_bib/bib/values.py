@@ -6,12 +6,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..text import MONTHS
 from .split import Block, BlockKind
 
 # Month macros every BibTeX style and biber predefine.
-MONTH_MACROS = {
-    m: m for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-}
+MONTH_MACROS = {m: m for m in MONTHS}
 
 
 @dataclass(frozen=True)

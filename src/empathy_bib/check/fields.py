@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from .. import ids
 from ..bib import Block, FieldSpan, scan
-from ..record import MONTHS, Paper
+from ..record import Paper
+from ..text import MONTHS, month_macro
 from .context import Context
 
 Spans = dict[str, FieldSpan]
@@ -105,31 +106,6 @@ def _check_year(ctx: Context, spans: Spans, values: Values, key: str, next_year:
         ctx.report("E302", f.value_start, f"year {year} is not a plausible year", key)
 
 
-def month_macro(value: str) -> str | None:
-    """The month macro (`jan` ... `dec`) a month value means, or None when it means none."""
-    text = value.strip().lower().rstrip(".")
-    if text.isdigit() and 1 <= int(text) <= 12:
-        return MONTHS[int(text) - 1]
-    if len(text) >= 3 and text[:3] in MONTHS:
-        full = (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        )[MONTHS.index(text[:3])]
-        if full.startswith(text):
-            return text[:3]
-    return None
-
-
 def _check_month(ctx: Context, spans: Spans, values: Values, key: str) -> None:
     f = spans.get("month")
     if f is None:
@@ -163,10 +139,10 @@ def _check_doi(ctx: Context, spans: Spans, values: Values, key: str) -> None:
     value = values.get("doi")
     if f is None or value is None or ids.DOI_RE.fullmatch(value):
         return  # absent, or a bare valid DOI (the usual value), which neither check below flags
-    bare = ids.strip_doi(value)
-    if not ids.is_valid_doi(bare):
+    bare = ids.parse_doi(value)
+    if bare is None:
         ctx.report("E305", f.value_start, f"'{value.strip()}' is not a DOI (expected 10.NNNN/...)", key)
-    elif ids.doi_is_written_as_url(value):
+    elif bare != value.strip():
         ctx.report("W306", f.value_start, f"DOI written as a URL or with a prefix: write {bare}", key)
 
 

@@ -12,7 +12,8 @@ from .. import ids
 from ..bib import BibFile, Block, FieldSpan, Splice
 from ..errors import BibParseError
 from ..record import plain_value
-from .fields import fixed_pages, month_macro
+from ..text import MONTHS, month_macro
+from .fields import fixed_pages
 
 FIXABLE = ("W303", "W304", "W306")
 
@@ -53,9 +54,9 @@ def plan_fixes(bib: BibFile, codes: tuple[str, ...] = FIXABLE) -> list[Fix]:
 def _repair(f: FieldSpan, value: str, codes: tuple[str, ...]) -> tuple[str, str] | None:
     """(code, new raw value) for a field that has a safe repair."""
     raw = f.raw_value
-    if f.key == "doi" and "W306" in codes and ids.doi_is_written_as_url(value):
-        bare = ids.strip_doi(value)
-        if ids.is_valid_doi(bare):
+    if f.key == "doi" and "W306" in codes:
+        bare = ids.parse_doi(value)
+        if bare is not None and bare != value.strip():
             return "W306", _keep_delimiters(raw, bare)
     if f.key == "pages" and "W304" in codes and "--" not in raw:
         fixed = fixed_pages(raw)
@@ -63,13 +64,10 @@ def _repair(f: FieldSpan, value: str, codes: tuple[str, ...]) -> tuple[str, str]
             return "W304", fixed
     if f.key == "month" and "W303" in codes:
         macro = month_macro(value)
-        plain = raw.lower() in _MONTHS or value.strip().isdigit()
+        plain = raw.lower() in MONTHS or value.strip().isdigit()
         if macro is not None and not plain:
             return "W303", macro
     return None
-
-
-_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
 
 def _keep_delimiters(raw: str, value: str) -> str:

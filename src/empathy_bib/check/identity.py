@@ -12,8 +12,6 @@ seed list's "EmpHi linked to CARE's arXiv id"). Inside one entry, identifiers th
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -22,21 +20,10 @@ from rapidfuzz import fuzz
 from .. import ids
 from ..bib import Block
 from ..record import Identifiers, Paper
+from ..text import title_key
 from .context import Context
 from .listrules import INVISIBLE, LOOKALIKES
 
-_ACCENT_COMMAND = re.compile(r"\\[`'^\"~=.uvHckbdrt]\s*\{?\s*([A-Za-z])\}?")
-# Special letters as the Unicode characters they print, so both spellings fold alike.
-_LETTERS = dict(
-    zip(
-        ["ss", "ae", "AE", "oe", "OE", "aa", "AA", "o", "O", "l", "L", "i", "j"], "ßæÆœŒåÅøØłŁij", strict=True
-    )
-)
-_SPECIAL_LETTER = re.compile(r"\\(" + "|".join(sorted(_LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])")
-_ESCAPED = re.compile(r"\\([&%$#_{}])")
-_COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
-# Punctuation and blanks, each run folded to one space: what `[^\w\s]` -> " " then `\s+` -> " " gives.
-_NON_WORD = re.compile(r"\W+")
 _KIND_NAMES = {"doi": "DOI", "arxiv": "arXiv id", "anthology": "Anthology id"}
 _DUPLICATE_CODES = {"doi": "E202", "arxiv": "E203", "anthology": "E204"}
 _ARXIV_DOI_PREFIX = "10.48550/arxiv."
@@ -80,30 +67,6 @@ def check(ctx: Context) -> None:
     _similar_titles(ctx, items, reported)
 
 
-def title_key(raw: str) -> str:
-    """The comparison key of a raw LaTeX title: what `latex.normalize_title` gives, for comparing.
-
-    Decoding every title with pylatexenc costs about 0.5 ms each, most of validate's time on a
-    real file, and a comparison key needs no faithful text: accents only have to fold the same
-    way as their Unicode forms (`Caf{\\'e}` and `Café` both give `cafe`), which these
-    patterns do; other commands are dropped and escaped characters kept.
-    """
-    text = raw
-    for _ in range(3):  # stacked accents (`\\~{\\^e}`) lose one layer per pass
-        if "\\" not in text:
-            break
-        text = _ACCENT_COMMAND.sub(r"\1", text)
-    if "\\" in text:
-        text = _SPECIAL_LETTER.sub(lambda m: _LETTERS[m.group(1)], text)
-        text = _COMMAND.sub(" ", _ESCAPED.sub(r"\1", text))
-    text = text.replace("{", "").replace("}", "").replace("$", "")
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    # Ties (`~`), periods and other punctuation end up as single blanks, like whitespace.
-    return _NON_WORD.sub(" ", text.casefold()).strip()
-
-
 def _item(index: int, paper: Paper) -> Item:
     raw_title = paper.fields.get("title")
     title = title_key(raw_title) if raw_title else ""
@@ -145,7 +108,7 @@ def _add_url_identifiers(out: list[Ident], found: Identifiers, url: str, offset:
     if found.anthology_id:
         out.append(Ident("anthology", found.anthology_id.lower(), "url", offset))
     if ids.is_doi_url(url):
-        doi = ids.normalize_doi(url)  # the whole URL: `strip_doi` removes one prefix only
+        doi = ids.normalize_doi(url)
         if doi:
             out.append(Ident("doi", doi, "url", offset))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..bib import Block, BlockKind, line_number
 from ..record import Paper
+from ..text import group_end
 from .context import Context
 
 _HEADER = re.compile(r"@[ \t]*(\w*)[ \t]*([{(])")
@@ -152,37 +153,11 @@ def _token_end(raw: str, pos: int) -> int | None:
     if pos >= len(raw):
         return None
     if raw[pos] == "{":
-        return _group_end(raw, pos, "{")
+        return group_end(raw, pos, "{")
     if raw[pos] == '"':
-        return _group_end(raw, pos, '"')
+        return group_end(raw, pos, '"')
     m = _BARE.match(raw, pos)
     return m.end() if m else None
-
-
-def _group_end(text: str, pos: int, opener: str, limit: int | None = None) -> int | None:
-    """End (exclusive) of the `{...}` or `"..."` group opening at `pos`, or None if it never closes.
-
-    As in BibTeX, a backslash makes the next character ordinary, and inside quotes a `"`
-    within braces does not end the string.
-    """
-    end = len(text) if limit is None else limit
-    depth = 0
-    i = pos + 1
-    while i < end:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            if depth == 0:
-                return i + 1 if opener == "{" else None
-            depth -= 1
-        elif ch == '"' and opener == '"' and depth == 0:
-            return i + 1
-        i += 1
-    return None
 
 
 # ---------------------------------------------------------------------- failed blocks
@@ -213,7 +188,7 @@ def _generic(block: Block, where: str) -> Finding:
 
 
 def _locate_in_group(text: str, block: Block, open_at: int, where: str) -> Finding:
-    if text[open_at] == "{" and _group_end(text, open_at, "{", block.end) is None:
+    if text[open_at] == "{" and group_end(text, open_at, "{", block.end) is None:
         return Finding("E103", open_at, f"unbalanced braces: this brace never closes ({where})")
     return _generic(block, where)
 
@@ -262,7 +237,7 @@ def _value_end(text: str, pos: int, end: int, field_name: str, where: str) -> tu
         crossing = _crossed_field(text, pos, end, opener)
         if crossing is not None:
             return pos, crossing_finding(opener, pos, field_name, crossing, text, where)
-        close = _group_end(text, pos, opener, end)
+        close = group_end(text, pos, opener, end)
         if close is None:
             code, what = ("E103", "brace") if opener == "{" else ("E104", "quote")
             return pos, Finding(code, pos, f"the {what} opening the value of '{field_name}' never closes")
@@ -275,10 +250,10 @@ def _value_end(text: str, pos: int, end: int, field_name: str, where: str) -> tu
 
 def _crossed_field(text: str, pos: int, end: int, opener: str) -> re.Match[str] | None:
     """The first `name = ...` line a still-open value runs into, if it runs into one."""
-    close = _group_end(text, pos, opener, end)
+    close = group_end(text, pos, opener, end)
     stop = close if close is not None else end
     for line in _FIELD_LINE.finditer(text, pos, stop):
-        if _group_end(text, pos, opener, line.start()) is None:
+        if group_end(text, pos, opener, line.start()) is None:
             return line
     return None
 

@@ -62,8 +62,8 @@ def parse_identifier(text: str) -> Identifier:
     anthology_id = ids.parse_anthology(value)
     if anthology_id:
         return Identifier("anthology", anthology_id)
-    doi = ids.strip_doi(value)
-    if "/" in doi and ids.is_valid_doi(doi) and not ids.arxiv_from_url(value):
+    doi = ids.parse_doi(value)
+    if doi and not ids.arxiv_from_url(value):
         return Identifier("doi", doi)
     arxiv_id = ids.parse_arxiv(value)
     if arxiv_id:
@@ -128,8 +128,8 @@ def _arxiv_work(session: requests.Session, config: ServiceConfig, arxiv_id: str)
 def _published_version(session: requests.Session, config: ServiceConfig, preprint: Work) -> Work | None:
     """The published record the feed points at, if it exists and is the same paper."""
     for raw in preprint.related_dois:
-        doi = ids.strip_doi(raw)
-        if not ids.is_valid_doi(doi) or doi.lower().startswith("10.48550/"):
+        doi = ids.parse_doi(raw)
+        if doi is None or doi.lower().startswith("10.48550/"):
             continue
         candidate = _record_for_doi(session, config, doi)
         if candidate is None:

@@ -65,7 +65,7 @@ def _name(author: Author) -> Name:
 
 def work_from_record(paper: Paper, anthology_id: str) -> Work:
     text = paper.text
-    doi = paper.doi  # checked with ids.is_valid_doi by the model; a bad one is dropped
+    doi = paper.doi  # read with ids.parse_doi by the model; a bad one is dropped
     return Work(
         source="anthology",
         title=paper.get("title") or "",  # LaTeX, with the Anthology's brace protection

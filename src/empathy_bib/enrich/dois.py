@@ -164,8 +164,7 @@ def plan_lookup(paper: Paper) -> Lookup:
 def doi_in_url(url: str | None) -> str | None:
     if not url or ids.classify_url(url) != "doi":
         return None
-    doi = ids.strip_doi(url)
-    return doi if ids.is_valid_doi(doi) else None
+    return ids.parse_doi(url)
 
 
 def is_arxiv_only(paper: Paper) -> bool:
@@ -375,8 +374,8 @@ def _published_versions(
             found["journal_ref"] = Suggestion(None, f"arXiv journal_ref: {feed.journal_ref}")
     for why, dois in sources:
         for doi in dois:
-            clean = ids.strip_doi(doi)
-            if ids.is_valid_doi(clean) and not ids.parse_arxiv(clean):
+            clean = ids.parse_doi(doi)
+            if clean and not ids.parse_arxiv(clean):
                 found.setdefault(clean.lower(), Suggestion(clean, f"published version ({why})"))
     try:
         works = crossref.search(services.session, services.config, _query(paper), SEARCH_ROWS)
@@ -384,8 +383,8 @@ def _published_versions(
         notes.append(f"published versions not searched on Crossref ({exc})")
         works = []
     chosen = choose(paper, [w for w in works if w.type not in ("posted-content",)]).chosen
-    if chosen is not None and chosen.work.doi:
-        clean = ids.strip_doi(chosen.work.doi)
+    clean = ids.parse_doi(chosen.work.doi or "") if chosen is not None else None
+    if chosen is not None and clean:  # an accepted candidate's DOI is valid (`match.judge`)
         found.setdefault(
             clean.lower(),
             Suggestion(
@@ -404,7 +403,7 @@ def _search(lookup: Lookup, services: Services) -> EntryResult:
         Candidate.of(v, () if v.reasons else ["another accepted candidate"]) for v in choice.rejected
     )
     if choice.chosen is not None and choice.chosen.work.doi:
-        doi = ids.strip_doi(choice.chosen.work.doi)
+        doi = ids.parse_doi(choice.chosen.work.doi)  # valid: `match.judge` accepted it
         return _result(
             lookup,
             Outcome.FILLED,
@@ -451,8 +450,7 @@ def writable_doi(result: EntryResult) -> str | None:
     """The DOI to write for a result, only if it is FILLED and a syntactically safe DOI."""
     if result.outcome is not Outcome.FILLED or not result.doi:
         return None
-    doi = ids.strip_doi(result.doi)
-    return doi if ids.is_valid_doi(doi) else None
+    return ids.parse_doi(result.doi)
 
 
 def plan_edits(bib: BibFile, results: Iterable[EntryResult]) -> list[Splice]:

@@ -1,6 +1,6 @@
 """Is this paper already in the list? Same DOI, arXiv id, Anthology id or normalised title.
 
-Identifiers are compared through `ids` and titles through `latex.normalize_title` (digits
+Identifiers are compared through `ids` and titles through `text.title_key` (digits
 significant: "Qwen2" is not "Qwen2.5"), the same keys validate uses for its duplicate check.
 A new entry's identity is read back from its own text, so the new and the existing entries go
 through exactly the same code.
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from .. import ids
 from ..bib import BibFile
 from ..errors import EmpathyBibError
-from ..latex import normalize_title
 from ..record import Paper, papers_of
+from ..text import title_key
 
 
 class DuplicateError(EmpathyBibError):
@@ -29,7 +29,7 @@ class Identity:
     doi: str | None = None  # normalised (lower-case)
     arxiv_id: str | None = None
     anthology_id: str | None = None
-    title: str | None = None  # normalize_title
+    title: str | None = None  # text.title_key
 
     def pairs(self) -> list[tuple[str, str]]:
         pairs = [
@@ -48,7 +48,7 @@ def identity_of(paper: Paper) -> Identity:
     if anthology_id is None and doi and doi.startswith("10.18653/v1/"):
         candidate = paper.doi[len("10.18653/v1/") :] if paper.doi else ""
         anthology_id = candidate if ids.is_valid_anthology_id(candidate) else None
-    title = normalize_title(paper.get("title") or "") or None
+    title = title_key(paper.get("title") or "") or None
     return Identity(doi=doi, arxiv_id=arxiv_id, anthology_id=anthology_id, title=title)
 
 

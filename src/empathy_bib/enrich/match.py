@@ -1,8 +1,8 @@
 """Is this candidate the paper the entry describes? Validation, never trust in rank.
 
 A candidate is accepted only when every test passes:
-- titles agree after `latex.normalize_title` (markup stripped), by rapidfuzz ratio, and carry the
-  same numbers ("Qwen2" is not "Qwen2.5");
+- titles agree after `text.title_key` (a service's: markup stripped, then `text.fold`), by
+  rapidfuzz ratio, and carry the same numbers ("Qwen2" is not "Qwen2.5");
 - authors overlap, where a shared short common family name ("Li", "Wang") counts only with the
   same initial, and at least half of the shorter list is shared;
 - years differ by at most one (preprint versus proceedings);
@@ -14,17 +14,15 @@ wins; if that does not settle it, `choose` abstains.
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from .. import ids
-from ..latex import fold_text, normalize_title
 from ..record import Paper
+from ..text import fold, strip_markup, title_key
 from .records import Work
 
 TITLE_THRESHOLD = 92.0  # rapidfuzz ratio (0-100) on normalised titles
@@ -125,7 +123,6 @@ COMMON_FAMILY_NAMES = frozenset(
         "das",
     ]
 )
-_MARKUP = re.compile(r"<[^>]{0,200}>")
 _NUMBER_TOKEN = re.compile(r"\d+")
 
 # Entry type -> (preferred service types, also compatible). Types are Crossref's, DataCite's
@@ -186,20 +183,6 @@ class Verdict:
 # ---------------------------------------------------------------------- titles
 
 
-def strip_markup(text: str) -> str:
-    """Crossref titles may carry JATS/HTML (`<i>`, `<scp>`, `&amp;`): plain text for comparison."""
-    return html.unescape(_MARKUP.sub("", text))
-
-
-def title_key(text: str, *, latex: bool = True) -> str:
-    """The comparison key of a title: an entry's (LaTeX) or a service's (plain text, maybe markup).
-
-    Service titles are not LaTeX: a `%` or `&` in them is text, so they skip LaTeX decoding but
-    are folded exactly like `latex.normalize_title` folds decoded text.
-    """
-    return normalize_title(text) if latex else fold_text(strip_markup(text))
-
-
 def numbers(key: str) -> Counter[str]:
     """The numbers in a normalised title, as a multiset: versions and years are significant."""
     return Counter(m.group(0).lstrip("0") or "0" for m in _NUMBER_TOKEN.finditer(key))
@@ -212,7 +195,8 @@ def title_similarity(entry_title: str, work: Work) -> tuple[float, bool]:
     subtitle = work.extra.get("subtitle", "")
     variants = [work.title] + ([f"{work.title}: {subtitle}"] if subtitle else [])
     for variant in variants:
-        theirs = title_key(variant, latex=False)
+        # A service's title is no LaTeX (a `%` or `&` in it is text) but may carry JATS/HTML.
+        theirs = fold(strip_markup(variant))
         if not theirs or not mine:
             continue
         score = float(fuzz.ratio(mine, theirs))
@@ -224,21 +208,20 @@ def title_similarity(entry_title: str, work: Work) -> tuple[float, bool]:
 # ---------------------------------------------------------------------- authors
 
 
-def fold_name(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return re.sub(r"[^a-z0-9]+", "", text)
+def _name_key(name: str) -> str:
+    """`text.fold` without the blanks: `De Grandi` is `degrandi`."""
+    return fold(name).replace(" ", "")
 
 
 def _initial(given: str) -> str:
-    folded = fold_name(given)
+    folded = _name_key(given)
     return folded[:1]
 
 
 def author_overlap(paper: Paper, work: Work) -> tuple[int, int, bool]:
     """(names shared, size of the shorter list, whether one shared name is strong evidence)."""
-    theirs = [(fold_name(n.family), _initial(n.given)) for n in work.authors if not n.literal]
-    mine = [(fold_name(a.family), _initial(a.given)) for a in paper.authors if not a.literal]
+    theirs = [(_name_key(n.family), _initial(n.given)) for n in work.authors if not n.literal]
+    mine = [(_name_key(a.family), _initial(a.given)) for a in paper.authors if not a.literal]
     if not theirs or not mine:
         return 0, 0, False
     matched, strong = 0, False
@@ -305,10 +288,10 @@ def judge(paper: Paper, work: Work) -> Verdict:
 
 def _reasons(paper: Paper, work: Work, ev: Evidence) -> list[str]:
     reasons: list[str] = []
-    doi = ids.strip_doi(work.doi or "")
-    if work.doi is not None and not ids.is_valid_doi(doi):
+    doi = ids.parse_doi(work.doi or "")
+    if work.doi is not None and doi is None:
         reasons.append(f"not a valid DOI: {work.doi!r}")
-    elif doi.lower().startswith(PSEUDO_DOI_PREFIXES):
+    elif doi and doi.lower().startswith(PSEUDO_DOI_PREFIXES):
         reasons.append(f"pseudo-DOI that does not resolve: {doi}")
     threshold = TITLE_THRESHOLD if ev.authors_compared else TITLE_THRESHOLD_NO_AUTHORS
     if ev.title_similarity < threshold:

@@ -14,17 +14,15 @@ publisher's DOI, `10.48550/arXiv.<id>` for arXiv-only papers, never a guessed on
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from .. import ids
-from ..latex import Span, protected_spans, to_latex_ascii, to_unicode
 from ..names import split_name
-from ..record import CODE_FIELD, MONTHS
+from ..record import CODE_FIELD
+from ..text import Span, fold, month_macro, protected_spans, strip_markup, to_latex_ascii, to_unicode
 from .records import Name, Work
 
 INDENT = "  "
@@ -78,55 +76,10 @@ _LATEX_SPECIALS = {
     "\u2014": "---",
 }
 _SPACES = re.compile(r"\s+")
+_ASCII_KEPT = re.compile(r"[^a-z0-9]")
 _DOTLESS_I = re.compile(r"\\([`'^\"~=.uvH])\\i(?![A-Za-z])")
 _LEADING_PUNCT = "([\"'“‘«"
 _TRAILING_PUNCT = ".,:;!?)]\"'’”»"
-
-
-# ---------------------------------------------------------------------- plain text
-
-
-class _TextOnly(HTMLParser):
-    """Collects the text of HTML/JATS/MathML markup; tags are dropped, entities decoded."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def strip_markup(text: str) -> str:
-    """Plain text of a value that may hold JATS/HTML tags and entities (`<i>`, `&amp;`)."""
-    if "<" not in text and "&" not in text:
-        return _SPACES.sub(" ", text).strip()
-    parser = _TextOnly()
-    parser.feed(text)
-    parser.close()
-    plain = html.unescape("".join(parser.parts))
-    return _SPACES.sub(" ", plain).strip()
-
-
-def tex_to_plain(text: str) -> str:
-    """Plain text of a value written in TeX (arXiv titles and names): decoded only when it has TeX.
-
-    A bare `%` would start a comment for the decoder and swallow the rest, and a bare `&` or `#`
-    would vanish, so they are escaped first.
-    """
-    flat = _SPACES.sub(" ", text).strip()
-    if "\\" not in flat and "$" not in flat and not _balanced_braces(flat):
-        return flat
-    return to_unicode(re.sub(r"(?<!\\)([%&#])", r"\\\1", flat))
-
-
-def _balanced_braces(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += (ch == "{") - (ch == "}")
-        if depth < 0:
-            return False
-    return depth == 0 and "{" in text
 
 
 # ---------------------------------------------------------------------- LaTeX escaping
@@ -334,14 +287,10 @@ def format_names(people: Iterable[PersonName]) -> str:
 # ---------------------------------------------------------------------- key
 
 
-def ascii_fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
-
-
 def key_word(title: str) -> str:
     """The first significant word of a title, lower-case ASCII letters and digits."""
-    words: list[str] = re.findall(r"[a-z0-9]+", ascii_fold(title).casefold())
+    # Letters outside a-z are dropped inside a word (`Søren` gives `sren`), not split on.
+    words = [w for w in (_ASCII_KEPT.sub("", word) for word in fold(title).split()) if w]
     for word in words:
         if word not in KEY_STOP_WORDS:
             return word
@@ -350,7 +299,7 @@ def key_word(title: str) -> str:
 
 def make_key(family: str, year: int | None, title: str, taken: Iterable[str] = ()) -> str:
     """`familyYEARword`, unique against `taken` (case-insensitively, as BibTeX compares keys)."""
-    family_part = re.sub(r"[^a-z]", "", ascii_fold(family).casefold()) or "anon"
+    family_part = re.sub(r"[^a-z]", "", fold(family)) or "anon"
     base = f"{family_part}{year or ''}{key_word(title)}"
     used = {k.casefold() for k in taken}
     if base not in used:
@@ -393,10 +342,6 @@ def ordered_fields(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(present, key=lambda p: (rank.get(p[0], before_keywords), p[0])))
 
 
-def month_macro(month: int | None) -> str:
-    return MONTHS[month - 1] if month and 1 <= month <= 12 else ""
-
-
 def format_pages(pages: str) -> str:
     """`1655-1664` / `1655–1664` -> `1655--1664`."""
     cleaned = strip_markup(pages).replace("\u2013", "-").replace("\u2014", "-")
@@ -418,14 +363,6 @@ def entry_type_for(work: Work) -> str:
     if kind in ("proceedings-article",) or (work.source == "anthology" and work.container):
         return "inproceedings"
     return "misc"
-
-
-def valid_doi(value: str | None) -> str | None:
-    """A DOI worth writing: prefix stripped and checked; never derived from anything else."""
-    if not value:
-        return None
-    doi = ids.strip_doi(value)
-    return doi if ids.is_valid_doi(doi) else None
 
 
 def canonical_url(work: Work, doi: str | None, arxiv_id: str | None) -> str:
@@ -453,7 +390,7 @@ def work_title_plain(work: Work) -> str:
     if work.source in LATEX_TITLE_SOURCES:
         return to_unicode(work.title)
     if work.source == "arxiv":
-        return tex_to_plain(strip_markup(work.title) if "<" in work.title else work.title)
+        return to_unicode(strip_markup(work.title) if "<" in work.title else work.title, loose=True)
     return strip_markup(work.title)
 
 
@@ -476,7 +413,7 @@ def entry_from_work(
     plain_title = work_title_plain(work)
     authors = list(people) if people is not None else [_person_of(work, n) for n in work.authors]
     arxiv_id = ids.parse_arxiv(work.arxiv_id) if work.arxiv_id else None
-    doi = valid_doi(work.doi)
+    doi = ids.parse_doi(work.doi) if work.doi else None  # as given, never derived from anything else
     if doi and ids.parse_arxiv(doi):
         doi = ids.arxiv_doi(ids.parse_arxiv(doi) or "")  # DataCite lower-cases it: 10.48550/arxiv.…
     if doi is None and entry_type == "misc" and arxiv_id:
@@ -491,7 +428,7 @@ def entry_from_work(
         "title": title_latex,
         "author": format_names(authors),
         "year": str(work.year) if work.year else "",
-        "month": month_macro(work.month),
+        "month": month_macro(work.month) or "",
         "doi": doi or "",
         "url": canonical_url(work, doi, arxiv_id),
     }

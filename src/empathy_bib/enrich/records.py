@@ -31,7 +31,7 @@ class Work:
     volume: str = ""
     number: str = ""
     address: str = ""
-    doi: str | None = None  # as the service gave it; check with ids.is_valid_doi before use
+    doi: str | None = None  # as the service gave it; read it with ids.parse_doi before use
     arxiv_id: str | None = None
     anthology_id: str | None = None
     url: str | None = None

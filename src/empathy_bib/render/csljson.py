@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from ..latex import Span, protected_spans, to_unicode
 from ..record import Author, Paper
+from ..text import Span, protected_spans, to_unicode
 from .chunks import to_bytes
 
 CslItem = dict[str, Any]

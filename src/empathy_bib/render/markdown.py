@@ -1,9 +1,6 @@
-"""Text from the bib made inert in Markdown and HTML, safe link targets, GitHub heading anchors.
+"""Markdown's safe link targets, GitHub heading anchors and code fences.
 
-GitHub renders Markdown with raw HTML allowed (then sanitised) and with `$...$` math, so a title
-must be escaped for both languages: HTML-special characters become entities, and the Markdown
-characters that could start emphasis, links, tables, code or math get a backslash. Letters,
-digits and ordinary punctuation are left alone (escaping every mark makes the source unreadable).
+(Text itself is made inert in Markdown by `text.escape_md`.)
 """
 
 from __future__ import annotations
@@ -14,29 +11,12 @@ from urllib.parse import quote
 
 from .. import ids
 
-# `&<>"` become entities; these get a backslash. `!` only matters before `[`, `#`/`+`/`-`/`>`
-# only at a line start, which inline text never is (values are single lines after decoding).
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
-_SPECIAL = re.compile(r"[\\`*_\[\]|~$&<>\"]")  # what escape_md changes
 # http(s), an ASCII host, then only characters `quote` below keeps: such a URL is a valid link
 # target exactly as written (what `ids.is_web_url` plus `quote` would return), checked in one match.
 _URL_SAFE = "/:?#[]@!$&'*+,;=%~-._"
 _PLAIN_WEB_URL = re.compile(
     r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][A-Za-z0-9/:?#\[\]@!$&'*+,;=%~._-]*)?"
 )
-
-
-def escape_html(text: str) -> str:
-    """`&<>"` as entities (`&` first, so no entity is escaped twice)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def escape_md(text: str) -> str:
-    """Inline Markdown (GitHub flavour, HTML allowed) that displays `text` literally, on one line."""
-    one_line = " ".join(text.split())  # str.split and the regex \s know the same blanks
-    if not _SPECIAL.search(one_line):  # most titles and names: nothing to escape
-        return one_line
-    return _MD_SPECIAL.sub(r"\\\1", escape_html(one_line))
 
 
 def safe_url(url: str | None) -> str | None:

@@ -15,8 +15,9 @@ import jinja2
 
 from ..record import Paper
 from ..taxonomy import Category, Taxonomy
+from ..text import escape_md
 from .chart import build_chart
-from .markdown import code_fence, escape_md, unique_anchors
+from .markdown import code_fence, unique_anchors
 from .view import PaperView
 
 TEMPLATE = "README.md.j2"

@@ -3,63 +3,45 @@
 The papers are written as HTML (so the page works without JavaScript); the script only hides
 what the search box and filters exclude and copies BibTeX.
 
-Escaping: the page template is autoescaped, except its loop over the papers, which prints
-`SiteEntry` fields as they are: every one of them is escaped here, once, by `escape_html`
-(exactly what autoescape would write). Autoescape costs a `Markup` object per value, which
-was most of the page's time on a long list; a `SiteEntry` holds nothing unescaped, so the
-loop cannot print raw bib text by mistake.
+Escaping: the page template is autoescaped. A `SiteEntry` is escaped here, once, by
+`text.escape_html` (markupsafe's `escape`): its fields are `Markup`, which autoescape prints as
+they are, and anything else the template prints is escaped by autoescape itself.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 import jinja2
+from markupsafe import Markup
 
 from ..record import Paper
 from ..taxonomy import Category, Taxonomy
+from ..text import escape_html
 from .view import PaperView
 
 TEMPLATE = "site.html.j2"
 
 
-_HTML_SPECIAL = re.compile("[&<>'\"]")
-
-
-def escape_html(value: object) -> str:
-    """`markupsafe.escape(value)` as a plain string (`&` first, so nothing is escaped twice)."""
-    text = str(value)
-    if not _HTML_SPECIAL.search(text):  # most values: one scan instead of five
-        return text
-    return (
-        text.replace("&", "&amp;")
-        .replace(">", "&gt;")
-        .replace("<", "&lt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
-    )
-
-
 class SiteLink(NamedTuple):  # immutable, and cheaper to build than a frozen dataclass
-    label: str  # escaped
-    url: str  # escaped, already an http(s) link target
+    label: Markup
+    url: Markup  # already an http(s) link target
 
 
 class SiteEntry(NamedTuple):  # immutable, and cheaper to build than a frozen dataclass
-    """One paper on the page; every field is HTML-escaped."""
+    """One paper on the page; every field is HTML-escaped (`Markup`)."""
 
-    key: str
-    title: str
-    authors: str
-    venue: str
-    year: str
+    key: Markup
+    title: Markup
+    authors: Markup
+    venue: Markup
+    year: Markup
     links: tuple[SiteLink, ...]
-    bibtex: str
-    search_text: str  # lower-cased title, authors and venue: what the search box matches
-    category_titles: tuple[str, ...]
-    filter_slugs: str  # its categories and their parent sections, space-separated
+    bibtex: Markup
+    search_text: Markup  # lower-cased title, authors and venue: what the search box matches
+    category_titles: tuple[Markup, ...]
+    filter_slugs: Markup  # its categories and their parent sections, space-separated
 
 
 def site_chunks(
@@ -84,15 +66,15 @@ class _Placing:
 
     def __init__(self, by_slug: Mapping[str, Category]):
         self.by_slug = by_slug
-        self.done: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
+        self.done: dict[tuple[str, ...], tuple[Markup, tuple[Markup, ...]]] = {}
 
-    def __call__(self, categories: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    def __call__(self, categories: tuple[str, ...]) -> tuple[Markup, tuple[Markup, ...]]:
         found = self.done.get(categories)
         if found is None:
             found = self.done[categories] = self._place(categories)
         return found
 
-    def _place(self, categories: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    def _place(self, categories: tuple[str, ...]) -> tuple[Markup, tuple[Markup, ...]]:
         by_slug = self.by_slug
         slugs: dict[str, None] = {}
         for slug in categories:
