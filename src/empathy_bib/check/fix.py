@@ -21,13 +21,16 @@ FIXABLE = ("W303", "W304", "W306")
 @dataclass(frozen=True)
 class Fix:
     code: str
+    line: int  # where the value starts
+    column: int
     key: str
     field: str
-    line: int
-    column: int
     old: str  # the raw value before
-    new: str  # the raw value after
-    splice: Splice
+    splice: Splice  # puts the raw value after in place of `old`
+
+    @property
+    def new(self) -> str:
+        return self.splice.text
 
     def describe(self, path: str) -> str:
         where = f"{path}:{self.line}:{self.column}"
@@ -78,9 +81,8 @@ def _keep_delimiters(raw: str, value: str) -> str:
 
 def _fix(bib: BibFile, entry: Block, f: FieldSpan, code: str, new: str) -> Fix:
     line, column = bib.line_col(f.value_start)
-    return Fix(
-        code, entry.key or "", f.name, line, column, f.raw_value, new, Splice(f.value_start, f.value_end, new)
-    )
+    splice = Splice(f.value_start, f.value_end, new)
+    return Fix(code, line, column, entry.key or "", f.name, f.raw_value, splice)
 
 
 def apply_fixes(bib: BibFile, fixes: list[Fix]) -> None:
