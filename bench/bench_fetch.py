@@ -129,7 +129,7 @@ def filled_results(bib: BibFile) -> list[dois.EntryResult]:
     """A FILLED answer for every entry, as the lookups would return for Anthology papers."""
     return [
         dois.EntryResult(
-            entry.key or "",
+            entry,
             dois.Outcome.FILLED,
             dois.Strategy.ANTHOLOGY,
             doi=f"10.18653/v1/2024.bench-main.{i}",

@@ -243,14 +243,12 @@ def test_interrupt_writes_only_finished_lookups(
 ) -> None:
     target = tmp_path / "r.bib"
     without_dois(ROOT / "references.bib", target)
-    finished = dois.EntryResult(
-        "majumder2020mime",
-        dois.Outcome.FILLED,
-        dois.Strategy.ANTHOLOGY,
-        doi="10.18653/v1/2020.emnlp-main.721",
-    )
 
-    def interrupted(*args: object, **kwargs: object) -> list[dois.EntryResult]:
+    def interrupted(lookups: list[dois.Lookup], *args: object, **kwargs: object) -> list[dois.EntryResult]:
+        mime = next(lk.paper for lk in lookups if lk.paper.key == "majumder2020mime")
+        finished = dois.EntryResult(
+            mime.block, dois.Outcome.FILLED, dois.Strategy.ANTHOLOGY, doi="10.18653/v1/2020.emnlp-main.721"
+        )
         raise dois.LookupsInterrupted([finished])
 
     monkeypatch.setattr(fetch_dois.dois, "run_lookups", interrupted)  # type: ignore[attr-defined]
@@ -282,19 +280,45 @@ def test_interrupt_inside_run_lookups_carries_the_finished_results(
 
 def test_an_unsafe_doi_is_never_written() -> None:
     bib = BibFile.from_text("@misc{a,\n  title = {T},\n}\n")
-    evil = dois.EntryResult("a", dois.Outcome.FILLED, dois.Strategy.SEARCH, doi="10.1000/x}, note = {pwned")
+    a = bib.entries[0]
+    evil = dois.EntryResult(a, dois.Outcome.FILLED, dois.Strategy.SEARCH, doi="10.1000/x}, note = {pwned")
     assert dois.plan_edits(bib, [evil]) == []
-    newline = dois.EntryResult("a", dois.Outcome.FILLED, dois.Strategy.SEARCH, doi="10.1000/x\n")
+    newline = dois.EntryResult(a, dois.Outcome.FILLED, dois.Strategy.SEARCH, doi="10.1000/x\n")
     assert dois.writable_doi(newline) == "10.1000/x"  # surrounding blanks stripped, nothing else
-    comma = dois.EntryResult("a", dois.Outcome.FILLED, dois.Strategy.SEARCH, doi="10.1000/x,y")
+    comma = dois.EntryResult(a, dois.Outcome.FILLED, dois.Strategy.SEARCH, doi="10.1000/x,y")
     assert dois.writable_doi(comma) is None
+
+
+def test_keys_differing_only_in_case_never_swap_dois() -> None:
+    # The writer refuses such a file (require_unique_keys); the planning must hold without it.
+    text = "@misc{Smith2020,\n  title = {First},\n}\n\n@misc{smith2020,\n  title = {Second},\n}\n"
+    bib = BibFile.from_text(text)
+    lookups = dois.plan_lookups(bib)
+    first, second = (lk.paper.block for lk in lookups)
+    results = [
+        dois.EntryResult(second, dois.Outcome.FILLED, dois.Strategy.SEARCH, doi="10.1000/second"),
+        dois.EntryResult(first, dois.Outcome.FILLED, dois.Strategy.SEARCH, doi="10.1000/first"),
+    ]
+    splices = dois.plan_edits(bib, results)
+    assert [s.start > second.start for s in splices] == [True, False]
+    assert dois.apply_results(bib, results) == 2
+    assert {p.title: p.doi for p in papers_of(bib)} == {"First": "10.1000/first", "Second": "10.1000/second"}
+
+
+def test_results_of_another_version_of_the_file_are_refused() -> None:
+    bib = BibFile.from_text("@misc{a,\n  title = {T},\n}\n")
+    stale = BibFile.from_text(bib.text).entries[0]
+    result = dois.EntryResult(stale, dois.Outcome.FILLED, dois.Strategy.SEARCH, doi="10.1000/a")
+    with pytest.raises(ValueError, match="another version"):
+        dois.plan_edits(bib, [result])
 
 
 def test_insertion_follows_each_entrys_style() -> None:
     text = '@misc{a, title = {T}, year = 2020}\n\n@MISC{b,\n\tTITLE="U",\n\tYEAR=2021\n}\n'
     bib = BibFile.from_text(text)
     results = [
-        dois.EntryResult(k, dois.Outcome.FILLED, dois.Strategy.SEARCH, doi=f"10.1000/{k}") for k in ("a", "b")
+        dois.EntryResult(e, dois.Outcome.FILLED, dois.Strategy.SEARCH, doi=f"10.1000/{e.key}")
+        for e in bib.entries
     ]
     assert dois.apply_results(bib, results) == 2
     assert bib.text.startswith("@misc{a, title = {T}, year = 2020, doi = {10.1000/a}}")
@@ -316,11 +340,12 @@ def test_corpus_bytes_preserved_except_inserted_dois(path: Path, corpus_dir: Pat
             bib.apply([])
         return
     before = bib.text
-    keys = [p.key for p in papers_of(bib) if p.get("doi") is None]
-    unique = [k for k in keys if keys.count(k) == 1]
+    # Every entry without a doi, duplicate keys included: each answer goes to its own block.
+    lacking = [i for i, p in enumerate(papers_of(bib)) if p.get("doi") is None]
+    papers = papers_of(bib)
     results = [
-        dois.EntryResult(k, dois.Outcome.FILLED, dois.Strategy.SEARCH, doi=f"10.1000/test.{i}")
-        for i, k in enumerate(unique)
+        dois.EntryResult(papers[i].block, dois.Outcome.FILLED, dois.Strategy.SEARCH, doi=f"10.1000/test.{i}")
+        for i in lacking
     ]
     splices = dois.plan_edits(bib, results)
     inserted = re.compile(r"^[ \t\r\n,]*doi\s*=\s*\{10\.1000/test\.\d+\},?[ \t\r\n]*$", re.IGNORECASE)
@@ -332,6 +357,7 @@ def test_corpus_bytes_preserved_except_inserted_dois(path: Path, corpus_dir: Pat
         cursor = s.start
     expected.append(before[cursor:])
     assert bib.text == "".join(expected)  # every other character where it was
-    after = {p.key: p for p in papers_of(bib)}
-    for i, k in enumerate(unique):
-        assert after[k].doi == f"10.1000/test.{i}"
+    after = papers_of(bib)
+    assert len(after) == len(papers)
+    for i in lacking:
+        assert after[i].doi == f"10.1000/test.{i}"

@@ -136,7 +136,7 @@ def test_doi_as_url_and_with_latex_escape_is_written_bare() -> None:
     assert judge(entry, as_url).accepted
     assert dois.doi_in_url("https://doi.org/10.1000/a\\_b") == "10.1000/a_b"
     result = dois.EntryResult(
-        "a", dois.Outcome.FILLED, dois.Strategy.SEARCH, doi="https://doi.org/10.1000/a_b"
+        entry.block, dois.Outcome.FILLED, dois.Strategy.SEARCH, doi="https://doi.org/10.1000/a_b"
     )
     assert dois.writable_doi(result) == "10.1000/a_b"
 
