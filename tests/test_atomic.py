@@ -111,21 +111,87 @@ def test_a_read_only_folder_fails_and_names_the_target(tmp_path: Path) -> None:
     assert _all_files(tmp_path) == ["a.txt", "locked", "locked/out.txt"]
 
 
-def test_a_rename_that_fails_says_which_outputs_were_already_replaced(tmp_path: Path) -> None:
+def test_a_rename_that_fails_part_way_puts_back_what_was_replaced(tmp_path: Path) -> None:
     # The target turns into a folder between staging and renaming: the second rename fails for
     # real (for root too) after the first has happened.
     (tmp_path / "a.txt").write_bytes(b"old a")
     with pytest.raises(WriteError) as caught, StagedFiles() as commit:
         commit.stage(tmp_path / "a.txt", b"new a")
+        commit.stage(tmp_path / "new" / "n.txt", b"new n")
         commit.stage(tmp_path / "b.txt", b"new b")
         commit.stage(tmp_path / "c.txt", b"new c")
         (tmp_path / "b.txt").mkdir()
         commit.replace_all()
     message = str(caught.value)
     assert message.startswith(f"{tmp_path / 'b.txt'}: cannot replace the file")
-    assert f"already replaced: {tmp_path / 'a.txt'}" in message
-    assert (tmp_path / "a.txt").read_bytes() == b"new a"
-    assert _all_files(tmp_path) == ["a.txt", "b.txt"]  # c.txt's temporary file is gone too
+    assert "nothing was replaced" in message
+    assert caught.value.exit_code == 2
+    assert (tmp_path / "a.txt").read_bytes() == b"old a"
+    assert _all_files(tmp_path) == ["a.txt", "b.txt"]  # no temporary file, no folder `new`
+
+
+@pytest.mark.parametrize("failing_call", [1, 2, 3])
+def test_a_rename_failing_at_the_nth_call_leaves_every_target_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing_call: int
+) -> None:
+    old = {"a.txt": b"old a", "b.txt": b"old b"}  # c.txt is new
+    for name, data in old.items():
+        (tmp_path / name).write_bytes(data)
+    os.chmod(tmp_path / "b.txt", 0o640)
+    inode = (tmp_path / "a.txt").stat().st_ino
+    real_replace, calls = os.replace, []
+
+    def flaky_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        calls.append(dst)
+        if len(calls) == failing_call:
+            raise OSError(5, "Input/output error", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky_replace)
+    with pytest.raises(WriteError) as caught, StagedFiles() as commit:
+        for name in ("a.txt", "b.txt", "c.txt"):
+            commit.stage(tmp_path / name, b"new " + name.encode())
+        commit.replace_all()
+    failed = ("a.txt", "b.txt", "c.txt")[failing_call - 1]
+    assert str(caught.value) == (
+        f"{tmp_path / failed}: cannot replace the file: Input/output error; nothing was replaced"
+    )
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == old
+    assert (tmp_path / "a.txt").stat().st_ino == inode  # the very file, not a copy
+    assert _mode(tmp_path / "b.txt") == 0o640
+
+
+def test_a_target_that_cannot_be_put_back_is_named_with_where_its_old_content_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.txt").write_bytes(b"old a")
+    (tmp_path / "b.txt").write_bytes(b"old b")
+    real_replace, calls = os.replace, []
+
+    def failing_from_the_second(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        calls.append(dst)
+        if len(calls) >= 2:
+            raise OSError(28, "No space left on device", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_from_the_second)
+    with pytest.raises(WriteError) as caught, StagedFiles() as commit:
+        commit.stage(tmp_path / "a.txt", b"new a")
+        commit.stage(tmp_path / "b.txt", b"new b")
+        commit.replace_all()
+    message = str(caught.value)
+    assert f"could not put back: {tmp_path / 'a.txt'} (its old content is in {tmp_path}" in message
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith(".a.txt.")]
+    assert len(kept) == 1 and kept[0].read_bytes() == b"old a"  # the one temporary file kept, named
+
+
+def test_a_commit_keeps_nothing_beside_its_targets(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"old a")
+    with StagedFiles() as commit:
+        commit.stage(tmp_path / "a.txt", b"new a")
+        commit.stage(tmp_path / "b.txt", b"new b")
+        commit.replace_all()
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {"a.txt": b"new a", "b.txt": b"new b"}
 
 
 def test_leaving_without_replacing_writes_nothing(tmp_path: Path) -> None:

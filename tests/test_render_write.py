@@ -73,3 +73,30 @@ def test_a_file_where_an_output_folder_goes_stops_everything_and_says_so(tmp_pat
         write_outputs({"README.md": b"new\n", "bib/a.bib": b"a\n"}, tmp_path)
     assert str(tmp_path / "bib" / "a.bib") in str(caught.value)
     assert _files(tmp_path) == ["bib"]
+
+
+def test_a_rename_failing_part_way_puts_back_every_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "README.md").write_text("old readme\n")
+    (tmp_path / "bib").mkdir()
+    (tmp_path / "bib" / "a.bib").write_text("old a\n")
+    before = {name: (tmp_path / name).read_bytes() for name in ("README.md", "bib/a.bib")}
+    real_replace, calls = os.replace, []
+
+    def second_rename_fails(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise PermissionError(13, "Permission denied", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", second_rename_fails)
+    outputs = {"README.md": b"new\n", "bib/a.bib": b"a\n", "site/index.html": b"<html>\n"}
+    with pytest.raises(WriteError) as caught:
+        write_outputs(outputs, tmp_path)
+    assert caught.value.exit_code == 2
+    assert str(caught.value) == (
+        f"{tmp_path / 'bib' / 'a.bib'}: cannot replace the file: Permission denied; nothing was replaced"
+    )
+    assert {name: (tmp_path / name).read_bytes() for name in before} == before
+    assert _files(tmp_path) == ["README.md", "bib", "bib/a.bib"]  # no temporary file, no site/

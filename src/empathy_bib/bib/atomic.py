@@ -9,10 +9,11 @@ refuse it (decided from its mode bits too: a process running as root may write a
 `locked` is the advisory lock writers of a shared file (references.bib) hold while they compare
 it with what they read and replace it.
 
-A `StagedFiles` commit does this for several files at once: it stages them all first, so a
-failure while staging leaves every target as it was; the renames come last, and if one of them
-fails the error says which targets were already replaced. Either way no temporary file and no
-folder the commit created is left behind.
+A `StagedFiles` commit does this for several files at once, all or none: it stages them all
+first, so a failure while staging leaves every target as it was; the renames come last, each
+target's old file kept under a temporary name until all are done, so a rename that fails part
+way puts the replaced targets back. Either way no temporary file and no folder the commit
+created is left behind.
 """
 
 from __future__ import annotations
@@ -87,19 +88,33 @@ class StagedFiles:
         self._staged.append((temporary, target))
 
     def replace_all(self) -> None:
-        """Rename every staged file over its target, in staging order."""
-        for done, (temporary, target) in enumerate(self._staged):
+        """Rename every staged file over its target, in staging order: all of them, or none.
+
+        Before each rename the target's old file is kept reachable under a temporary name beside
+        it (a hard link, or a copy where links are not allowed); if a rename fails part way, the
+        targets already replaced get their old file back (new ones are removed), and then every
+        temporary file goes. Ctrl-C part way rolls back the same way.
+        """
+        replaced: list[tuple[Path, Path | None]] = []  # (target, its old file; None: it was new)
+        for temporary, target in self._staged:
             try:
-                os.replace(temporary, target)
-            except OSError as exc:
-                replaced = [str(t) for _, t in self._staged[:done]]
-                self._staged = self._staged[done:]
+                kept = _keep_old(target)
+                try:
+                    os.replace(temporary, target)
+                except BaseException:
+                    if kept is not None:
+                        _remove(kept)
+                    raise
+                replaced.append((target, kept))
+            except BaseException as exc:
+                lost = _roll_back(replaced)
                 self.discard()
-                raise WriteError(
-                    f"cannot replace the file: {_cause(exc, target)}; "
-                    f"already replaced: {', '.join(replaced) or 'nothing'}",
-                    path=target,
-                ) from None
+                if not isinstance(exc, OSError):
+                    raise
+                raise WriteError(_rename_failure(exc, target, lost), path=target) from None
+        for _, kept in replaced:
+            if kept is not None:
+                _remove(kept)
         self._staged = []
         self._created = []
 
@@ -216,13 +231,16 @@ def _mode_to_keep(target: Path) -> int | None:
 def _make_folders(folder: Path) -> list[Path]:
     """Create `folder` and missing parents; returns those it created, outermost first."""
     missing = [f for f in (folder, *folder.parents) if not f.exists()]
+    on_the_way = folder.parents[len(missing) - 1] if missing else folder  # the nearest that exists
+    if not on_the_way.is_dir():  # mkdir would say only "File exists"
+        raise NotADirectoryError(20, "is a file, not a folder", str(on_the_way))
     folder.mkdir(parents=True, exist_ok=True)
     return list(reversed(missing))
 
 
 def _write_temporary(target: Path, data: bytes, mode: int | None) -> Path:
     for _ in range(100):  # a name clash means another writer is at work beside us: pick another
-        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        temporary = _temporary_name(target)
         try:
             fd = os.open(temporary, _FLAGS, 0o666)  # the OS applies the umask
         except FileExistsError:
@@ -242,6 +260,58 @@ def _write_temporary(target: Path, data: bytes, mode: int | None) -> Path:
             os.unlink(temporary)
         raise
     return temporary
+
+
+def _keep_old(target: Path) -> Path | None:
+    """The target's current file under a temporary name beside it, so a failed commit can put it
+    back; None when there is nothing to keep (no such file, or a folder, which the rename refuses)."""
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return None
+    for _ in range(100):
+        kept = _temporary_name(target)
+        try:
+            os.link(target, kept, follow_symlinks=False)  # the same file: nothing copied
+        except FileExistsError:
+            continue
+        except OSError:  # a file system without hard links: a copy, with the file's mode
+            return _write_temporary(target, target.read_bytes(), stat.S_IMODE(st.st_mode))
+        return kept
+    raise FileExistsError(17, "no free temporary file name", str(target.parent))
+
+
+def _roll_back(replaced: list[tuple[Path, Path | None]]) -> list[str]:
+    """Put back the old file of every target already replaced (remove those that were new);
+    describes those that could not be put back and where their old file is."""
+    lost = []
+    for target, kept in reversed(replaced):
+        try:
+            if kept is None:
+                os.unlink(target)
+            else:
+                os.replace(kept, target)
+        except OSError as exc:
+            where = f"its old content is in {kept}" if kept is not None else "it is new"
+            lost.append(f"{target} ({where}; {exc.strerror or exc})")
+    return lost
+
+
+def _rename_failure(exc: OSError, target: Path, lost: list[str]) -> str:
+    if not lost:
+        return f"cannot replace the file: {_cause(exc, target)}; nothing was replaced"
+    return f"cannot replace the file: {_cause(exc, target)}; could not put back: {', '.join(lost)}"
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _temporary_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
 
 
 def _cause(exc: OSError, target: Path) -> str:

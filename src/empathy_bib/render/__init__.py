@@ -217,7 +217,7 @@ def write_outputs(
     Each changed output goes to a temporary file beside its target as soon as it is rendered,
     so no finished output stays in memory; the temporary files replace their targets only once
     every output is rendered, so a template error part way writes nothing. A file that cannot
-    be written raises `WriteError`, naming it and the outputs already replaced, if any.
+    be written raises `WriteError` naming it and why; the outputs already replaced are put back.
     """
     names: list[str] = []
     with StagedFiles() as commit:
