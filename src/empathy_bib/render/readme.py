@@ -1,7 +1,8 @@
 """README.md from `styles/README.md.j2`: every text from the bib escaped for Markdown and HTML.
 
 The template lays out; this module decides what is shown and escapes it. Filters the template
-uses: `md` (inline text made inert), `fence` (a code fence the BibTeX cannot close).
+uses: `md` (inline text made inert), `fence` (a code fence the BibTeX cannot close). The
+taxonomy's titles, emoji and descriptions are text from a file too, escaped the same way.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ class MarkdownPaper(NamedTuple):  # immutable, and cheaper to build than a froze
 @dataclass(frozen=True)
 class SectionView:
     category: Category
-    heading: str
-    anchor: str
+    heading: str  # emoji and title, escaped for Markdown like a paper's title
+    anchor: str  # GitHub's anchor of the heading as displayed (computed from the plain text)
     depth: int  # Markdown heading level: groups ##, sections ###, subsections ####
     bib_file: str | None  # "bib/<slug>.bib" for categories that take papers
     papers: tuple[MarkdownPaper, ...]
@@ -63,7 +64,7 @@ def readme_chunks(
     sections = [
         SectionView(
             category=c,
-            heading=c.heading,
+            heading=escape_md(c.heading),
             anchor=anchor_list[len(HEADINGS_BEFORE) + i],
             depth=c.level + 1,
             bib_file=f"bib/{c.slug}.bib" if c.takes_papers else None,
