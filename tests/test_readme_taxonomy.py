@@ -49,7 +49,8 @@ def readme(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("taxonomy")
     (folder / "categories.toml").write_text(TAXONOMY, encoding="utf-8")
     taxonomy = load_taxonomy(folder / "categories.toml")
-    assert taxonomy.get("evil") is not None and taxonomy.get("evil").title == HOSTILE_TITLE  # type: ignore[union-attr]
+    evil = taxonomy.get("evil")
+    assert evil is not None and evil.title == HOSTILE_TITLE and evil.emoji == HOSTILE_EMOJI
     return render_all(BibFile.from_text(BIB), taxonomy, STYLES, validate=False)["README.md"]
 
 
