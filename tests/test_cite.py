@@ -81,3 +81,23 @@ def test_html_escapes_text_from_the_bib() -> None:
     assert "<script>" not in html_out and "&lt;script&gt;" in html_out and "&amp;" in html_out
     (text_out,) = format_references(papers, "apa", "text")
     assert "A <script>alert(1)</script> & NLP study" in text_out
+
+
+CITATIONS_ONLY = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Citations only</title><id>citations-only</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+</style>
+"""
+
+
+def test_a_style_without_a_bibliography_is_exit_2_naming_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    style = tmp_path / "citations-only.csl"
+    style.write_text(CITATIONS_ONLY, encoding="utf-8")
+    for fmt in ("text", "html"):
+        code, out, err = cite(capsys, "hou2025language", "--style", str(style), "--format", fmt)
+        assert code == 2 and out == ""
+        assert err.startswith(f"empathy-bib cite: {style}: the style has no <bibliography>")
+        assert "internal error" not in err

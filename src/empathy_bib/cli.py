@@ -18,6 +18,7 @@ from typing import Any
 
 from . import __version__
 from .errors import EmpathyBibError
+from .terminal import printable
 
 # Command name -> (module under empathy_bib.commands, one-line summary). Only the module of the
 # command being run is imported: `validate` must not pay for requests, citeproc or rich tables.
@@ -131,7 +132,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     except Exception as exc:  # a bug of ours: still no traceback, but say how to report it
         print(
-            f"empathy-bib {args.command}: internal error: {type(exc).__name__}: {exc} "
+            f"empathy-bib {args.command}: internal error: {type(exc).__name__}: {printable(str(exc))} "
             "(please report this with the command you ran)",
             file=sys.stderr,
         )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .terminal import printable
+
 
 class EmpathyBibError(Exception):
     """Base class: a problem the user can act on."""
@@ -27,7 +29,7 @@ class EmpathyBibError(Exception):
             if self.line is not None:
                 where += f"{self.line}:"
             where += " "
-        return f"{where}{self.message}"
+        return printable(f"{where}{self.message}")  # shown on a terminal: controls escaped
 
 
 class UsageError(EmpathyBibError):

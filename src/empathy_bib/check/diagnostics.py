@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..terminal import printable
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -35,9 +37,10 @@ class Diagnostic:
     fix_hint: str | None = None
 
     def format_text(self) -> str:
-        """`PATH:LINE:COL: SEVERITY CODE message [key]`."""
+        """`PATH:LINE:COL: SEVERITY CODE message [key]`, control characters shown escaped."""
         suffix = f" [{self.key}]" if self.key else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.severity} {self.code} {self.message}{suffix}"
+        where = f"{self.path}:{self.line}:{self.column}:"
+        return printable(f"{where} {self.severity} {self.code} {self.message}{suffix}")
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -119,6 +122,14 @@ CHECKS: dict[str, Check] = _checks(
         ERROR,
         "A field value that is not a braced or quoted string, a number, a macro, or a `#` concatenation.",
         "Put the value in braces.",
+    ),
+    Check(
+        "E111",
+        "control-character",
+        ERROR,
+        "A control character (such as ESC, NUL or DEL; tabs and line breaks excepted) in a field "
+        "value: no text means one, and printed it could drive a terminal.",
+        "Delete the character; it often comes from copying text out of a PDF or a terminal.",
     ),
     # ------------------------------------------------------------------ identity
     Check(

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .. import __version__
+from ..terminal import printable
 from .diagnostics import CHECKS, ERROR, WARNING, Diagnostic
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -44,10 +45,11 @@ def format_text(diagnostics: Sequence[Diagnostic], *, color: bool = False, files
 
 
 def _colored(d: Diagnostic) -> str:
-    key = f" {_DIM}[{d.key}]{_RESET}" if d.key else ""
+    """`Diagnostic.format_text` with colours: only ours are escape sequences."""
+    key = f" {_DIM}[{printable(d.key)}]{_RESET}" if d.key else ""
     return (
-        f"{_BOLD}{d.path}:{d.line}:{d.column}:{_RESET} {_ANSI[d.severity]}{d.severity}{_RESET} "
-        f"{_BOLD}{d.code}{_RESET} {d.message}{key}"
+        f"{_BOLD}{printable(d.path)}:{d.line}:{d.column}:{_RESET} {_ANSI[d.severity]}{d.severity}{_RESET} "
+        f"{_BOLD}{d.code}{_RESET} {printable(d.message)}{key}"
     )
 
 
@@ -134,8 +136,8 @@ def format_github(diagnostics: Sequence[Diagnostic], *, files: int = 1) -> str:
 
 
 def _data(text: str) -> str:
-    """Escape a workflow command's message, as @actions/core does."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a workflow command's message, as @actions/core does (other controls as `\\xNN`)."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _property(text: str) -> str:

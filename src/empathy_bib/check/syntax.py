@@ -26,6 +26,9 @@ _SWALLOWED = re.compile(r"\s+([A-Za-z][\w:.+-]*)\s*=")
 _BARE = re.compile(r"[^\s,#{}\"=()]+")
 _NUMBER = re.compile(r"\d+")
 _LOOKS_LIKE_BIBTEX = re.compile(r"[={}]")
+# C0 controls but tab and line breaks (`\r` ends lines in some files), DEL, C1 controls.
+_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "BS", "\x0c": "FF", "\x1b": "ESC", "\x7f": "DEL"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ def check(ctx: Context) -> None:
         elif block.kind is BlockKind.TEXT and not previous_failed:
             _check_text(ctx, block)
         previous_failed = block.kind is BlockKind.FAILED
+    if _CONTROL_CHAR.search(ctx.bib.text):  # rare: one search of the whole text decides
+        _check_control_characters(ctx)
 
 
 # ---------------------------------------------------------------------- parsed entries
@@ -64,6 +69,18 @@ def _check_entry(ctx: Context, paper: Paper) -> None:
         for finding in value_problems(f.raw_value, f.value_start, ctx.macros):
             message = finding.message.replace("{field}", f"'{f.name}'")
             ctx.report(finding.code, finding.offset, message, entry.key)
+
+
+def _check_control_characters(ctx: Context) -> None:
+    """E111 at the first control character of each field value."""
+    for entry in ctx.bib.entries:
+        for f in entry.fields:
+            found = _CONTROL_CHAR.search(f.raw_value)
+            if found:
+                char = found.group()
+                name = _CONTROL_NAMES.get(char, f"U+{ord(char):04X}")
+                message = f"field '{f.name}' contains the control character \\x{ord(char):02x} ({name})"
+                ctx.report("E111", f.value_start + found.start(), message, entry.key)
 
 
 def _duplicate_fields(ctx: Context, entry: Block) -> None:

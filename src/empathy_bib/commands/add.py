@@ -19,6 +19,7 @@ from ..bib import BibFile
 from ..config import Project, find_project
 from ..errors import BibParseError, EditError, UsageError
 from ..taxonomy import Taxonomy, load_taxonomy
+from ..terminal import printable
 from ._services import add_service_arguments
 
 RENDER_REMINDER = (
@@ -123,7 +124,7 @@ def _run_import(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) ->
         message = f"{origin}:{item.source_line}: '{item.source_key}' is {match.describe()}"
         if not args.skip_duplicates:
             raise DuplicateError(message + " (use --skip-duplicates to import the others)")
-        print(f"skipped: {message}", file=sys.stderr)
+        print(printable(f"skipped: {message}"), file=sys.stderr)
     if not keep:
         print("nothing to add: every entry is already in the list", file=sys.stderr)
         return 0
@@ -170,12 +171,12 @@ def _load_complete(path: Path) -> BibFile:
 
 
 def _finish(bib: BibFile, texts: Sequence[str], dry_run: bool) -> int:
-    print("\n".join(texts), end="")
+    print(printable("\n".join(texts)), end="")  # text from the registries
     if dry_run:
         print("(dry run: nothing written)", file=sys.stderr)
         return 0
     bib.save()
-    print(f"added to {bib.path}. {RENDER_REMINDER}", file=sys.stderr)
+    print(printable(f"added to {bib.path}. {RENDER_REMINDER}"), file=sys.stderr)
     return 0
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..bib import BibFile
 from ..config import find_project
+from ..terminal import printable
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -36,5 +37,5 @@ def run(args: argparse.Namespace) -> int:
     bib = BibFile.load(args.bib or find_project().bib)
     papers = papers_for_keys(bib, args.keys)
     separator = "\n\n" if args.fmt == "bibtex" else "\n"
-    print(separator.join(format_references(papers, args.style, args.fmt)))
+    print(printable(separator.join(format_references(papers, args.style, args.fmt))))
     return 0

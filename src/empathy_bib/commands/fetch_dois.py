@@ -23,6 +23,7 @@ from ..config import find_project
 from ..enrich import dois
 from ..enrich.http import make_session, requests_sent
 from ..errors import BibParseError, UsageError
+from ..terminal import printable
 from ._services import add_service_arguments, config_from_args
 
 DEFAULT_JOBS = 3
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     before = bib.text
     written = dois.apply_results(bib, results) if args.dry_run else _write(bib, path, results)
     if args.dry_run:
-        sys.stdout.write(dois.unified_diff(before, bib.text, path.name))
+        sys.stdout.write(printable(dois.unified_diff(before, bib.text, path.name)))
     sent = requests_sent(session) - sent_before
     _print_summary(err, results, written, sent, args.dry_run)
     if args.report:
@@ -119,9 +120,11 @@ def _print_summary(
     console.print(table)
     for r in results:
         if r.outcome in (dois.Outcome.FAILED, dois.Outcome.ABSTAINED):
-            console.print(f"  {r.key}: {r.outcome.value}: {r.message}", markup=False, highlight=False)
+            line = printable(f"  {r.key}: {r.outcome.value}: {r.message}")
+            console.print(line, markup=False, highlight=False)
         for s in r.suggestions:
             if r.strategy is dois.Strategy.ARXIV:
-                console.print(f"  {r.key}: suggestion: {s.doi or ''} {s.why}", markup=False, highlight=False)
+                line = printable(f"  {r.key}: suggestion: {s.doi or ''} {s.why}")
+                console.print(line, markup=False, highlight=False)
     verb = "would write" if dry_run else "wrote"
     console.print(f"{verb} {written} DOIs; {sent} requests sent", highlight=False)

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..bib import BibFile, read_bib_bytes
 from ..config import find_project
 from ..taxonomy import load_taxonomy
+from ..terminal import printable
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -80,12 +81,12 @@ def run(args: argparse.Namespace) -> int:
             raise
     if args.check:
         for name in stale:
-            print(f"stale: {out_dir / name} (run 'empathy-bib render')", file=sys.stderr)
+            print(printable(f"stale: {out_dir / name} (run 'empathy-bib render')"), file=sys.stderr)
         if not stale:
             print(f"all {counted.count} outputs are up to date")
         return 1 if stale else 0
     for name in written:
-        print(f"wrote {out_dir / name}")
+        print(printable(f"wrote {out_dir / name}"))
     print(f"{len(written)} of {counted.count} outputs changed")
     return 0
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..config import find_project
 from ..errors import UsageError
 from ..taxonomy import Taxonomy, load_taxonomy
+from ..terminal import printable
 
 if TYPE_CHECKING:
     from ..check import Diagnostic
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     undecodable = [d for d in diagnostics if d.code == "E109"]
     if undecodable:  # a file that is not UTF-8 cannot be read as BibTeX text: exit 2, as documented
         first = undecodable[0]
-        print(f"empathy-bib validate: {first.path}:{first.line}: {first.message}", file=sys.stderr)
+        print(printable(f"empathy-bib validate: {first.path}:{first.line}: {first.message}"), file=sys.stderr)
         return 2
     failing = {"error", "warning"} if args.strict else {"error"}
     return 1 if any(d.severity in failing for d in diagnostics) else 0
@@ -119,7 +120,7 @@ def _fix(path: Path, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
     fixes = plan_fixes(bib, codes)
     apply_fixes(bib, fixes)
     for fx in fixes:
-        print(fx.describe(str(path)), file=sys.stderr)
+        print(printable(fx.describe(str(path))), file=sys.stderr)
 
 
 def _use_color() -> bool:

@@ -14,6 +14,7 @@ and the CSL-JSON run in a worker process beside the rest (`verdict.PendingVerdic
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,9 +173,32 @@ def _documents(listing: Listing, env: jinja2.Environment) -> Iterator[tuple[str,
         yield README, data
         data = tidy_to_bytes(site.site_chunks(env, papers, views, taxonomy))
         yield SITE, data
-    except jinja2.TemplateError as exc:
-        where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-        raise EmpathyBibError(f"template error: {where}{exc}") from None
+    except EmpathyBibError:
+        raise
+    except Exception as exc:
+        failure = template_failure(exc, env)
+        if failure is None:  # no template of styles/ was running: a bug of ours
+            raise
+        raise failure from None
+
+
+def template_failure(exc: Exception, env: jinja2.Environment) -> EmpathyBibError | None:
+    """An error a template raised (a syntax error, an undefined name, a filter that fails), as a
+    message naming the template file and line (exit 2); None when no template was running."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return EmpathyBibError(f"template error: {exc.message}", path=exc.filename, line=exc.lineno)
+    # Jinja rewrites a template's frames to name the template file and its line.
+    folders = [Path(p).resolve() for p in getattr(env.loader, "searchpath", ())]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _inside(Path(f.filename), folders)]
+    if not frames:
+        return EmpathyBibError(f"template error: {exc}") if isinstance(exc, jinja2.TemplateError) else None
+    what = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    return EmpathyBibError(f"template error: {what}", path=frames[-1].filename, line=frames[-1].lineno)
+
+
+def _inside(path: Path, folders: list[Path]) -> bool:
+    resolved = path.resolve()
+    return any(folder == resolved.parent or folder in resolved.parents for folder in folders)
 
 
 def _category_bibs(

@@ -90,6 +90,12 @@ def citeproc_bibliography(items: Sequence[CslItem], csl: Path, *, html_output: b
             style = CitationStylesStyle(str(csl), validate=False)
         except Exception as exc:  # a broken .csl: lxml or citeproc errors
             raise UsageError(f"cannot read style {csl}: {exc}") from None
+        if style.root.bibliography is None:  # citeproc-py would fail on it with an AttributeError
+            raise UsageError(
+                "the style has no <bibliography> (it formats in-text citations only): "
+                "use a style that formats reference lists, such as apa",
+                path=csl,
+            )
         source = CiteProcJSON(data)
         output = formatter.html if html_output else formatter.plain
         bibliography = CitationStylesBibliography(style, source, output)
