@@ -85,7 +85,7 @@ def test_html_escapes_text_from_the_bib() -> None:
 
 CITATIONS_ONLY = """<?xml version="1.0" encoding="utf-8"?>
 <style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
-  <info><title>Citations only</title><id>citations-only</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <info><title>Citations only</title><id>c</id><updated>2024-01-01T00:00:00+00:00</updated></info>
   <citation><layout><text variable="title"/></layout></citation>
 </style>
 """

@@ -103,7 +103,8 @@ def test_render_refuses_a_list_with_control_characters_and_prints_them_escaped(p
 def test_add_prints_pasted_entries_escaped(project: Path) -> None:
     pasted = project / "pasted.bib"
     pasted.write_text(
-        f"@article{{x, title = {{Pasted{HOSTILE}}}, author = {{Lee, Kim}}, journal = {{J}}, year = {{2023}}}}\n",
+        f"@article{{x, title = {{Pasted{HOSTILE}}}, author = {{Lee, Kim}},\n"
+        "  journal = {J}, year = {2023}}\n",
         encoding="utf-8",
     )
     done = run(project, "add", "--from-bibtex", str(pasted), "--category", "datasets", "--dry-run")
