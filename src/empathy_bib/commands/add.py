@@ -193,6 +193,6 @@ def _report_checks(bib: BibFile, taxonomy: Taxonomy, keys: Sequence[str]) -> Non
         print(d.format_text(), file=sys.stderr)
     if any(d.severity == ERROR for d in findings):
         raise EditError(
-            "the new entry does not pass validate; nothing written (please report this with the ID)",
+            "the new entry does not pass validate (its errors are printed above); nothing was written",
             path=bib.path,
         )
