@@ -112,3 +112,12 @@ def test_bom_and_crlf_are_fine(tmp_path: Path) -> None:
     path = tmp_path / "crlf.bib"
     path.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode())
     assert check_path(path, None) == []
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_invalid_utf8_is_located_whatever_the_line_endings(tmp_path: Path, newline: str) -> None:
+    path = tmp_path / "latin1.bib"
+    text = GOOD + "@misc{b, title = {Caf\xe9}, author={A}, year={2024}}\n"
+    path.write_bytes(text.replace("\n", newline).encode("latin-1"))
+    bad = [d for d in check_path(path, None) if d.code == "E109"]
+    assert [(d.line, d.column) for d in bad] == [(8, 22)]

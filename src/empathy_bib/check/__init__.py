@@ -73,8 +73,9 @@ def encoding_findings(data: bytes, path: str) -> Iterable[Diagnostic]:
             return
         except UnicodeDecodeError as exc:
             bad = offset + exc.start
-            line_start = data.rfind(b"\n", 0, bad) + 1
-            line = data.count(b"\n", 0, bad) + 1
+            # A lone CR ends a line too, as everywhere else in the bib layer.
+            line_start = max(data.rfind(b"\n", 0, bad), data.rfind(b"\r", 0, bad)) + 1
+            line = data.count(b"\n", 0, bad) + data.count(b"\r", 0, bad) - data.count(b"\r\n", 0, bad) + 1
             prefix = data[line_start:bad].decode("utf-8", errors="replace")
             column = len(prefix.removeprefix(BOM) if line_start == 0 else prefix) + 1
             message = (
