@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..bib import BOM, BibFile, read_bib_bytes
 from ..taxonomy import Taxonomy
-from . import consistency, fields, identity, listrules, syntax
+from . import consistency, fields, identity, latex, listrules, syntax
 from .context import Context
 from .diagnostics import CHECKS, ERROR, WARNING, Check, Diagnostic
 
@@ -30,7 +30,14 @@ __all__ = [
     "filter_codes",
 ]
 
-_FAMILIES = (syntax.check, identity.check, fields.check, listrules.check, consistency.check)
+_FAMILIES = (
+    syntax.check,
+    identity.check,
+    fields.check,
+    listrules.check,
+    consistency.check,
+    latex.check,
+)
 MAX_ENCODING_FINDINGS = 20
 
 

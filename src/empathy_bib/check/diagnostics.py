@@ -1,8 +1,9 @@
 """What validate reports: `Diagnostic`, and the registry of checks with their stable codes.
 
 Codes are grouped by family (E1xx syntax, E2xx/W2xx identity, E3xx/W3xx fields, E4xx/W4xx list
-rules, E5xx consistency with the data). A code is never renumbered or reused: CI configurations
-and `--select/--ignore` lists name them. `docs/checks.md` is generated from `CHECKS`.
+rules, E5xx consistency with the data, E6xx/W6xx LaTeX safety). A code is never renumbered or
+reused: CI configurations and `--select/--ignore` lists name them. `docs/checks.md` is
+generated from `CHECKS`.
 """
 
 from __future__ import annotations
@@ -362,6 +363,95 @@ CHECKS: dict[str, Check] = _checks(
         WARNING,
         "An arXiv-only entry whose `year` differs from the year in its arXiv id.",
         "Use the year the arXiv id names (the submission year), or file the published version.",
+    ),
+    # ------------------------------------------------------------------ LaTeX safety
+    Check(
+        "E601",
+        "unescaped-special",
+        ERROR,
+        "An unescaped `&`, `%` or `#` in a text field, or `_` outside math: LaTeX stops "
+        "(or, after `%`, drops the rest of the line) where a style prints it.",
+        "Escape it: `\\&`, `\\%`, `\\#`, `\\_` (URLs and DOIs go in `url`/`doi`, which are verbatim).",
+        fixable=True,
+    ),
+    Check(
+        "E602",
+        "lone-dollar",
+        ERROR,
+        "A single `$` in a text field: it opens math that never closes.",
+        "Write `\\$` for a dollar sign.",
+        fixable=True,
+    ),
+    Check(
+        "E603",
+        "unclosed-math",
+        ERROR,
+        "Math (`$...$`) that does not close, or closes outside the braces it opened in.",
+        "Close the math inside the same braces: `{$\\alpha$}-Empathy`.",
+    ),
+    Check(
+        "E604",
+        "caret-outside-math",
+        ERROR,
+        "A `^` outside math in a text field: LaTeX stops (Missing $ inserted).",
+        "Write the superscript as math (`$^{2}$`) or the character as `\\textasciicircum{}`.",
+    ),
+    Check(
+        "W605",
+        "tilde-as-text",
+        WARNING,
+        "A `~` after a blank or at a value's start: LaTeX prints a space there, not a tilde.",
+        "Write `\\textasciitilde{}` (or `$\\sim$` for \"about\"); `~` is for ties such as `D.~E. Knuth`.",
+    ),
+    Check(
+        "E606",
+        "accent-on-dotless-i",
+        ERROR,
+        "An accent on `\\i` or `\\j` (`{\\'\\i}`): biber turns it into a dotless i and a combining "
+        "accent that pdflatex cannot set.",
+        "Put the accent on the plain letter: `{\\'i}` (right in BibTeX and biber).",
+        fixable=True,
+    ),
+    Check(
+        "W607",
+        "stacked-accents",
+        WARNING,
+        "Stacked accents (`{\\~{\\^e}}`): biber decodes them halfway and pdflatex reads an invalid "
+        "UTF-8 byte.",
+        "They print with BibTeX; with biber use XeLaTeX or LuaLaTeX and the UTF-8 letter, or "
+        "`biber --output-safechars`.",
+    ),
+    Check(
+        "W608",
+        "raw-non-ascii",
+        WARNING,
+        "A raw accented Latin letter in a file otherwise written in ASCII with LaTeX escapes.",
+        "Write the brace-protected escape the message names (`M{\\\"u}ller`).",
+        fixable=True,
+    ),
+    Check(
+        "W609",
+        "beyond-t1",
+        WARNING,
+        "A character no escape prints with pdflatex and T1 fonts (Vietnamese, Greek, Cyrillic, CJK, "
+        "math symbols in text).",
+        "Readers need XeLaTeX or LuaLaTeX with a font that has it; a symbol can be math (`$\\geq$`).",
+    ),
+    Check(
+        "W610",
+        "command-in-title",
+        WARNING,
+        "A command in a title that BibTeX styles and LaTeX do not define (`\\method`), or that "
+        "refers to the citing document (`\\cite`, `\\ref`, `\\footnote`).",
+        "Write the text itself, or define the command in `@preamble`; `\\textsc{...}` and the like are fine.",
+    ),
+    Check(
+        "E611",
+        "latex-compile-failure",
+        ERROR,
+        "`validate --latex`: compiling the entry failed in a setup LaTeX users have; the message "
+        "names the setup, the field and the engine's error.",
+        "Fix the field's text so that the engine's error goes away (the message quotes it).",
     ),
 )
 

@@ -15,6 +15,7 @@ _FAMILIES = {
     "3": "Fields",
     "4": "List rules",
     "5": "Consistency with the data",
+    "6": "LaTeX safety",
 }
 
 HEADER = """# validate: the checks

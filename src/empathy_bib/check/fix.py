@@ -13,9 +13,11 @@ from ..bib import BibFile, Block, FieldSpan, Splice
 from ..errors import BibParseError
 from ..record import plain_value
 from ..text import MONTHS, month_macro
+from . import latex
 from .fields import fixed_pages
 
-FIXABLE = ("W303", "W304", "W306")
+FIXABLE = ("W303", "W304", "W306", "E601", "E602", "E606", "W608")
+_LATEX_FIXABLE = frozenset(FIXABLE[3:])
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Fix:
 def plan_fixes(bib: BibFile, codes: tuple[str, ...] = FIXABLE) -> list[Fix]:
     """The safe repairs for `bib`, for the given codes, in file order."""
     macros = bib.macros
+    conv = latex.conventions(bib) if _LATEX_FIXABLE.intersection(codes) else None
     fixes: list[Fix] = []
     for entry in bib.entries:
         seen: set[str] = set()
@@ -49,6 +52,8 @@ def plan_fixes(bib: BibFile, codes: tuple[str, ...] = FIXABLE) -> list[Fix]:
                 continue  # duplicated or malformed: a person must decide
             seen.add(f.key)
             new = _repair(f, value, codes)
+            if new is None and conv is not None:
+                new = _latex_repair(f, codes, conv)
             if new is not None:
                 fixes.append(_fix(bib, entry, f, *new))
     return fixes
@@ -71,6 +76,18 @@ def _repair(f: FieldSpan, value: str, codes: tuple[str, ...]) -> tuple[str, str]
         if macro is not None and not plain:
             return "W303", macro
     return None
+
+
+def _latex_repair(f: FieldSpan, codes: tuple[str, ...], conv: latex.Conventions) -> tuple[str, str] | None:
+    """(codes, new raw value) with the mechanical LaTeX repairs of the selected codes applied:
+    specials escaped, `\\i` under an accent made `i`, raw letters encoded as `add` writes them."""
+    if not latex.is_checked(f.key):
+        return None
+    found = [p for p in latex.problems(f.raw_value, f.key, conv) if p.code in codes]
+    new = latex.repaired(f.raw_value, found)
+    if new is None:
+        return None
+    return ",".join(sorted({p.code for p in found if p.replacement is not None})), new
 
 
 def _keep_delimiters(raw: str, value: str) -> str:

@@ -21,6 +21,7 @@ from ..terminal import printable
 
 if TYPE_CHECKING:
     from ..check import Diagnostic
+    from ..check.compile import Setup
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -54,7 +55,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fix",
         action="store_true",
-        help="apply the safe fixes (DOI as URL, page dashes, month names) in place",
+        help="apply the safe fixes (DOI as URL, page dashes, month names, LaTeX escapes) in place",
+    )
+    parser.add_argument(
+        "--latex",
+        action="store_true",
+        help="also compile the entries with pdflatex + BibTeX, pdflatex + biber and XeLaTeX + biber "
+        "(those installed); each failure is an E611 finding at the field that caused it",
+    )
+    parser.add_argument(
+        "--keys",
+        default="",
+        metavar="KEYS",
+        help="with --latex: compile only these entries (comma-separated)",
     )
 
 
@@ -68,11 +81,15 @@ def run(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.bib] or [_relative(project.bib)]
     taxonomy = _taxonomy(project.taxonomy)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    setups = _latex_setups(args)
     diagnostics: list[Diagnostic] = []
     for path in paths:
         if args.fix:
             _fix(path, select, ignore)
-        diagnostics.extend(filter_codes(check_path(path, taxonomy), select, ignore))
+        found = check_path(path, taxonomy)
+        if setups:
+            found += _compiled(path, args.keys, setups)
+        diagnostics.extend(filter_codes(found, select, ignore))
     sys.stdout.write(report.render(diagnostics, fmt, color=_use_color(), files=len(paths)))
     undecodable = [d for d in diagnostics if d.code == "E109"]
     if undecodable:  # a file that is not UTF-8 cannot be read as BibTeX text: exit 2, as documented
@@ -81,6 +98,31 @@ def run(args: argparse.Namespace) -> int:
         return 2
     failing = {"error", "warning"} if args.strict else {"error"}
     return 1 if any(d.severity in failing for d in diagnostics) else 0
+
+
+def _latex_setups(args: argparse.Namespace) -> list[Setup]:
+    """The compile setups `--latex` runs; a usage error without TeX (exit 2)."""
+    from ..check.compile import usable_setups
+
+    if args.keys and not args.latex:
+        raise UsageError("--keys names the entries --latex compiles: add --latex")
+    if not args.latex:
+        return []
+    setups, broken = usable_setups()
+    for setup, why in broken:
+        print(f"--latex: skipping {setup.name}, which fails on a plain entry: {why}", file=sys.stderr)
+    if not setups:
+        raise UsageError("--latex: no working TeX found (pdflatex with bibtex or biber); install TeX Live")
+    print("--latex: compiling with " + "; ".join(s.name for s in setups), file=sys.stderr)
+    return setups
+
+
+def _compiled(path: Path, keys: str, setups: list[Setup]) -> list[Diagnostic]:
+    from ..bib import BibFile
+    from ..check.compile import latex_findings
+
+    named = [k.strip() for k in keys.split(",") if k.strip()] or None
+    return latex_findings(BibFile.load(path), str(path), named, setups)
 
 
 def _relative(path: Path) -> Path:
