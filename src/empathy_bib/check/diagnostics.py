@@ -404,9 +404,9 @@ CHECKS: dict[str, Check] = _checks(
         "Write `\\textasciitilde{}` (or `$\\sim$` for \"about\"); `~` is for ties such as `D.~E. Knuth`.",
     ),
     Check(
-        "E606",
+        "W606",
         "accent-on-dotless-i",
-        ERROR,
+        WARNING,
         "An accent on `\\i` or `\\j` (`{\\'\\i}`): biber turns it into a dotless i and a combining "
         "accent that pdflatex cannot set.",
         "Put the accent on the plain letter: `{\\'i}` (right in BibTeX and biber).",

@@ -16,7 +16,7 @@ from ..text import MONTHS, month_macro
 from . import latex
 from .fields import fixed_pages
 
-FIXABLE = ("W303", "W304", "W306", "E601", "E602", "E606", "W608")
+FIXABLE = ("W303", "W304", "W306", "E601", "E602", "W606", "W608")
 _LATEX_FIXABLE = frozenset(FIXABLE[3:])
 
 

@@ -185,6 +185,9 @@ def _strings(raw: str) -> Iterator[tuple[int, int]]:
     """The (start, end) of the text inside each braced or quoted piece of a raw value."""
     from ..text import group_end
 
+    if "#" not in raw and raw[:1] + raw[-1:] in ("{}", '""'):
+        yield 1, len(raw) - 1  # one delimited string, the usual value: no concatenation to split
+        return
     i = 0
     while i < len(raw):
         ch = raw[i]
@@ -296,7 +299,7 @@ def _accent_problems(raw: str, start: int, end: int) -> list[Problem]:
             f"an accent on `\\{letter}`: biber makes it a dotless {letter} and a combining accent that "
             f"pdflatex cannot set; write the plain letter (`{{\\'{letter}}}`), right in BibTeX and biber"
         )
-        found.append(Problem("E606", i, length, message, letter))
+        found.append(Problem("W606", i, length, message, letter))
     for m in _STACKED_ACCENT.finditer(raw, start, end):
         message = (
             "stacked accents: biber decodes them halfway (pdflatex then reads an invalid UTF-8 byte); "
