@@ -10,7 +10,7 @@ Checks never write; `fix.py` applies the safe fixes separately. The registry of 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..bib import BOM, BibFile, read_bib_bytes
@@ -22,6 +22,7 @@ from .diagnostics import CHECKS, ERROR, WARNING, Check, Diagnostic
 __all__ = [
     "CHECKS",
     "ERROR",
+    "FAMILIES",
     "WARNING",
     "Check",
     "Diagnostic",
@@ -30,25 +31,31 @@ __all__ = [
     "filter_codes",
 ]
 
-_FAMILIES = (
-    syntax.check,
-    identity.check,
-    fields.check,
-    listrules.check,
-    consistency.check,
-    latex.check,
-)
+# The check families by name, in the order they run.
+FAMILIES: dict[str, Callable[[Context], None]] = {
+    "syntax": syntax.check,
+    "identity": identity.check,
+    "fields": fields.check,
+    "listrules": listrules.check,
+    "consistency": consistency.check,
+    "latex": latex.check,
+}
 MAX_ENCODING_FINDINGS = 20
 
 
 def check_bib(
-    bib: BibFile, taxonomy: Taxonomy | None, *, path: str | os.PathLike[str] | None = None
+    bib: BibFile,
+    taxonomy: Taxonomy | None,
+    *,
+    path: str | os.PathLike[str] | None = None,
+    families: Iterable[str] = FAMILIES,
 ) -> list[Diagnostic]:
-    """All checks on `bib`, sorted by position. `path` names the file in the findings."""
+    """The checks of `families` (all by default) on `bib`, sorted by position. `path` names the
+    file in the findings."""
     shown = str(path if path is not None else bib.path if bib.path is not None else "<string>")
     ctx = Context(bib, taxonomy, shown)
-    for family in _FAMILIES:
-        family(ctx)
+    for name in families:
+        FAMILIES[name](ctx)
     return sorted(ctx.diagnostics, key=lambda d: d.sort_key)
 
 

@@ -401,7 +401,7 @@ CHECKS: dict[str, Check] = _checks(
         "tilde-as-text",
         WARNING,
         "A `~` after a blank or at a value's start: LaTeX prints a space there, not a tilde.",
-        "Write `\\textasciitilde{}` (or `$\\sim$` for \"about\"); `~` is for ties such as `D.~E. Knuth`.",
+        'Write `\\textasciitilde{}` (or `$\\sim$` for "about"); `~` is for ties such as `D.~E. Knuth`.',
     ),
     Check(
         "W606",
@@ -426,7 +426,7 @@ CHECKS: dict[str, Check] = _checks(
         "raw-non-ascii",
         WARNING,
         "A raw accented Latin letter in a file otherwise written in ASCII with LaTeX escapes.",
-        "Write the brace-protected escape the message names (`M{\\\"u}ller`).",
+        'Write the brace-protected escape the message names (`M{\\"u}ller`).',
         fixable=True,
     ),
     Check(

@@ -81,7 +81,15 @@ _BREAKS_IN_BIBLIOGRAPHY = frozenset(
 )  # fmt: skip
 # A backslash and a control word or symbol, a brace, or a character LaTeX reads specially.
 _TOKEN = re.compile(r"\\(?:[A-Za-z]+|[^A-Za-z]?)|[{}$&%#_^~]|[^\x00-\x7f]")
-_TROUBLE = re.compile(r"[\\{}$&%#_^~]|[^\x00-\x7f]")
+# What only the full token scan handles: math, special characters, non-ASCII, verbatim arguments.
+# A special character counts unless a backslash escapes it (`\&`, `\~{a}`); `\\&` is a line
+# break and then `&`, so only an odd run of backslashes escapes.
+_NEEDS_SCAN = re.compile(
+    r"(?<!\\)(?:\\\\)*[$&%#_^~]|[^\x00-\x7f]|\\(?:" + "|".join(sorted(_VERBATIM_COMMANDS)) + r")(?![A-Za-z])"
+)
+_CONTROL = re.compile(r"\\(?:([A-Za-z]+)|[^A-Za-z]?)")
+# What any finding in an ASCII value needs: braces alone never make one (every braced value has them).
+_SPECIAL = re.compile(r"[\\$&%#_^~]")
 _ACCENT = r"(?:\\[`'^\"~=.]|\\[uvHckbdr](?![A-Za-z]))"
 _DOTLESS_ACCENT = re.compile(_ACCENT + r"\s*(\{\s*)?\\([ij])(?![A-Za-z])( (?=[A-Za-z]))?")
 _STACKED_ACCENT = re.compile(_ACCENT + r"\s*\{?\s*" + _ACCENT)
@@ -138,7 +146,7 @@ def check(ctx: Context) -> None:
     conv = conventions(ctx.bib)
     for paper in ctx.papers:
         for name, f in paper.spans.items():
-            if not is_checked(name) or not _TROUBLE.search(f.raw_value):
+            if not is_checked(name) or not _may_have_problems(f.raw_value, name):
                 continue
             found = problems(f.raw_value, name, conv)
             for p in found:
@@ -152,6 +160,13 @@ def check(ctx: Context) -> None:
                 ctx.report(p.code, f.value_start + p.offset, message, paper.key)
 
 
+def _may_have_problems(raw: str, field: str) -> bool:
+    """A cheap test that `problems` would find nothing when false (most values)."""
+    if field in _STORED_FIELDS:
+        return "%" in raw or "#" in raw
+    return not raw.isascii() or _SPECIAL.search(raw) is not None
+
+
 def is_checked(field: str) -> bool:
     """Whether field `field` (lower case) is read as LaTeX text by these checks."""
     return field in _TEXT_FIELDS or field in _STORED_FIELDS
@@ -162,7 +177,10 @@ def problems(raw: str, field: str, conv: Conventions) -> list[Problem]:
     breaks reading the .bbl)."""
     found: list[Problem] = []
     for start, end in _strings(raw):
-        found += _scan(raw, start, end, field, conv)
+        if _NEEDS_SCAN.search(raw, start, end):
+            found += _scan(raw, start, end, field, conv)
+        elif field in _TITLE_FIELDS:  # no math, special character or verbatim argument: commands only
+            found += _command_problems(raw, start, end, conv)
         found += _accent_problems(raw, start, end)
     if field in _STORED_FIELDS:
         found = [p for p in found if p.code in _BREAKS_STORED and raw[p.offset] in "%#"]
@@ -255,6 +273,16 @@ def _scan(raw: str, start: int, end: int, field: str, conv: Conventions) -> list
             found.append(Problem("E602", math_open, 1, message, "\\$"))
         else:
             found.append(Problem("E603", math_open, 1, "math opened by `$` never closes"))
+    return found
+
+
+def _command_problems(raw: str, start: int, end: int, conv: Conventions) -> list[Problem]:
+    """What `_scan` finds in a string with no math, special character, non-ASCII letter or
+    verbatim command: the control words, tokenized as `_TOKEN` does."""
+    found: list[Problem] = []
+    for m in _CONTROL.finditer(raw, start, end):
+        if m.group(1):
+            found += _command_problem(m.group(1), m.start(), m.end() - m.start(), conv)
     return found
 
 

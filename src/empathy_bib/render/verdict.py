@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..bib import BibFile
-from ..check import ERROR, Diagnostic, check_bib
+from ..check import ERROR, FAMILIES, Diagnostic, check_bib
 from ..errors import EmpathyBibError
 from ..record import papers_of
 from ..taxonomy import Taxonomy
@@ -54,9 +54,8 @@ class Verdict:
 def error_findings(bib: BibFile, taxonomy: Taxonomy, path: str) -> list[Diagnostic]:
     """validate's error-severity findings on the list, in file order, but for LaTeX safety (E6xx):
     the outputs render writes do not go through LaTeX (validate still fails on those)."""
-    return [
-        d for d in check_bib(bib, taxonomy, path=path) if d.severity == ERROR and not d.code.startswith("E6")
-    ]
+    families = [name for name in FAMILIES if name != "latex"]
+    return [d for d in check_bib(bib, taxonomy, path=path, families=families) if d.severity == ERROR]
 
 
 def judge_bytes(data: bytes, path: str, taxonomy: Taxonomy) -> Verdict:
