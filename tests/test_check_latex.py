@@ -126,6 +126,15 @@ def test_validate_latex_names_entry_and_field_it_did_not_predict(tmp_path: Path)
     assert "[bad2021note]" in out and "good2020entry" not in out
 
 
+@pytest.mark.latex
+def test_the_list_compiles_in_every_setup_installed() -> None:
+    """What CI asks of references.bib: `validate --latex` compiles it in each setup and finds nothing."""
+    require_tool("pdflatex"), require_tool("bibtex"), require_tool("biber")
+    code, out, err = run_cli(["validate", "--latex", "--select", "E611", str(ROOT / "references.bib")])
+    assert code == 0, out + err
+    assert "E611" not in out
+
+
 def test_validate_latex_without_tex_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: None)
     code, _, err = run_cli(["validate", "--latex", str(PITFALLS)])
