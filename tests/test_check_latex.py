@@ -135,6 +135,12 @@ def test_the_list_compiles_in_every_setup_installed() -> None:
     assert "E611" not in out
 
 
+@pytest.mark.latex
+def test_xelatex_is_one_of_the_setups_when_installed() -> None:
+    require_tool("xelatex"), require_tool("biber")
+    assert any(setup.engine == "xelatex" and setup.available() for setup in SETUPS)
+
+
 def test_validate_latex_without_tex_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: None)
     code, _, err = run_cli(["validate", "--latex", str(PITFALLS)])
