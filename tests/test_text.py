@@ -231,6 +231,16 @@ def test_fold(text: str, folded: str) -> None:
     assert fold(text) == folded
 
 
+@given(st.text())
+@example("\x1c a\x1fb\x0bc ~ d")
+@example("Éa--b")  # non-ASCII that decomposes to ASCII
+def test_fold_is_accents_dropped_then_each_non_word_run_one_blank(text: str) -> None:
+    # The definition, written with the standard library alone (ASCII text takes a faster road).
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    assert fold(text) == re.sub(r"\W+", " ", plain.casefold()).strip()
+
+
 @pytest.mark.parametrize(
     ("value", "plain"),
     [

@@ -23,6 +23,7 @@ _DOI_URL = "https://doi.org/"
 _DOI_URL_RE = re.compile(r"^https?://(dx\.)?doi\.org/")
 _ARXIV_ABS = "https://arxiv.org/abs/"
 _ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_ANTHOLOGY_URL = "https://aclanthology.org/"
 
 ANTHOLOGY_NEW_RE = re.compile(r"^(\d{4})\.([a-z0-9]+)-([a-z0-9]+)\.(\d+)$")
 ANTHOLOGY_OLD_RE = re.compile(r"^([A-Z])(\d{2})-(\d{4})$")
@@ -74,11 +75,9 @@ def arxiv_doi(arxiv_id: str) -> str:
 def is_valid_arxiv_id(value: str) -> bool:
     m = ARXIV_NEW_RE.match(value)
     if m:
-        month = int(m.group(1)[2:])
-        digits = len(m.group(2))
-        year = int(m.group(1)[:2])
+        yymm, number = m.group(1, 2)
         # Five digits after the dot from 2015 (15xx) on, four before.
-        return 1 <= month <= 12 and (digits == 5) == (year >= 15)
+        return 1 <= int(yymm[2:]) <= 12 and (len(number) == 5) == (int(yymm[:2]) >= 15)
     return bool(ARXIV_OLD_RE.match(value))
 
 
@@ -125,6 +124,10 @@ def is_valid_anthology_id(value: str) -> bool:
 def anthology_from_url(url: str) -> str | None:
     """The Anthology id in an aclanthology.org (or old aclweb.org) URL, PDF and .bib included."""
     url = url.strip()
+    if url.startswith(_ANTHOLOGY_URL):  # the usual `https://aclanthology.org/<id>/`: no pattern needed
+        candidate = url[len(_ANTHOLOGY_URL) :].removesuffix("/")
+        if is_valid_anthology_id(candidate):
+            return candidate
     host = url[:40].lower()  # the hosts the pattern accepts all end within the first 40 characters
     if "aclanthology.org" not in host and "aclweb.org" not in host:  # most URLs: no pattern needed
         return None

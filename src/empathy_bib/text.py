@@ -199,6 +199,10 @@ def to_latex_ascii(text: str) -> str:
 # ---------------------------------------------------------------------- folding and the title key
 
 _NON_WORD = re.compile(r"\W+")
+# Each ASCII byte that `\W` matches as a blank, the others as themselves.
+_ASCII_WORD_OR_BLANK = bytes(
+    c if c < 128 and (chr(c).isalnum() or chr(c) == "_") else 0x20 for c in range(256)
+)
 # Accents on one letter, folded to the letter (the fold drops accents anyway). A letter-named
 # accent (`\c`, `\v`) only before a blank or a brace: `\textbf` is no `\t` on `extbf`. `\t`, the
 # tie over two letters, is left to the general path.
@@ -224,10 +228,12 @@ def fold(text: str) -> str:
     if not text.isascii():  # most text is ASCII: no decomposition to do
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", text.casefold()).strip()
+        if not text.isascii():
+            return _NON_WORD.sub(" ", text.casefold()).strip()
+    # ASCII: the same fold through one byte table, several times faster than the pattern.
+    return " ".join(text.lower().encode().translate(_ASCII_WORD_OR_BLANK).decode().split())
 
 
-@lru_cache(maxsize=65536)
 def title_key(raw: str) -> str:
     """The comparison key of a LaTeX title: `fold(to_unicode(raw))`, the one "same title" rule.
 
