@@ -9,17 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from empathy_bib.bib import BibFile
+from empathy_bib.enrich.anthology import work_from_record
 from empathy_bib.enrich.duplicates import DuplicateIndex, identity_of_text
+from empathy_bib.enrich.entrykey import make_key
 from empathy_bib.enrich.importbib import normalise_pasted, read_pasted
-from empathy_bib.enrich.newentry import (
-    PersonName,
-    entry_from_work,
-    escape_latex,
-    format_person,
-    latex_title,
-    make_key,
-    person_from_name,
-)
+from empathy_bib.enrich.latexvalue import escape_latex, latex_title
+from empathy_bib.enrich.newentry import entry_from_work
+from empathy_bib.enrich.people import PersonName, format_person, person_from_name
 from empathy_bib.enrich.records import Name, Work
 from empathy_bib.record import papers_of
 from empathy_bib.text import strip_markup, title_key, to_unicode
@@ -102,6 +98,8 @@ def test_jats_markup_is_stripped() -> None:
     [
         (Name("Hal", "Daumé III"), "Daum{\\'e}, III, Hal"),
         (Name("Hal Daumé", "Iii"), "Daum{\\'e}, III, Hal"),  # the Anthology's quirk
+        (Name("Hal", "Daumé", suffix="III"), "Daum{\\'e}, III, Hal"),  # a BibTeX source's Jr part
+        (Name("John", "Smith", suffix="2nd"), "Smith, 2nd, John"),  # kept apart, though no known suffix
         (Name("Martin Luther", "King Jr."), "King, Jr., Martin Luther"),
         (Name("João", "Sedoc"), "Sedoc, Jo{\\~a}o"),
         (Name("", "Jean de la Fontaine"), "de la Fontaine, Jean"),
@@ -210,6 +208,14 @@ def test_any_title_and_author_give_an_entry_that_parses(title: str, family: str,
     expected = title_key(kept)
     assert title_key(paper.get("title") or "") == expected
     assert to_unicode(paper.get("title") or "") == paper.title
+
+
+def test_an_anthology_record_keeps_the_jr_part_apart() -> None:
+    paper = only_paper("@inproceedings{x, title={T}, author={Daum{\\'e}, III, Hal and van der Berg, Jan}}")
+    work = work_from_record(paper, "2020.acl-main.1")
+    assert work.authors == (Name("Hal", "Daumé", suffix="III"), Name("Jan", "van der Berg"))
+    entry = entry_from_work(work, categories=["datasets"])
+    assert entry.field("author") == "Daum{\\'e}, III, Hal and van der Berg, Jan"
 
 
 def test_format_person_literal_without_given_name() -> None:

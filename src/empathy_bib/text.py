@@ -188,12 +188,40 @@ def protected_spans(value: str) -> list[Span]:
 
 # ---------------------------------------------------------------------- Unicode -> LaTeX
 
+# Combining marks as accent commands, for the accented Latin letters pylatexenc leaves alone
+# (stacked accents, dots below: Vietnamese `ễ`, `ị`; carons on vowels: pinyin `ǎ`).
+_ACCENT_OF_MARK = dict(zip("\u0300\u0301\u0302\u0303\u0304\u0306\u0307\u0308", "`'^~=u.\"", strict=True))
+_ACCENT_OF_MARK.update(zip("\u030a\u030b\u030c\u0323\u0327\u0328\u0331", "rHvdckb", strict=True))
+_DOTLESS_I = re.compile(r"\\([`'^\"~=.uvH])\\i(?![A-Za-z])")
+
 
 def to_latex_ascii(text: str) -> str:
-    """Unicode to ASCII with brace-protected LaTeX accents (`é` → `{\\'e}`), for 8-bit BibTeX."""
+    """Unicode to ASCII with brace-protected LaTeX accents (`é` → `{\\'e}`), for 8-bit BibTeX.
+
+    Accented Latin letters pylatexenc does not know are written as the Anthology writes them
+    (`{\\~{\\^e}}`, `{\\d{i}}`); other non-ASCII characters are kept.
+    """
     if text.isascii():
         return text
-    return str(_ENCODER.unicode_to_latex(unicodedata.normalize("NFC", text)))
+    encoded = str(_ENCODER.unicode_to_latex(unicodedata.normalize("NFC", text)))
+    if not encoded.isascii():
+        encoded = "".join(ch if ch.isascii() else _accented(ch) for ch in encoded)
+    # `{\'\i}` is classic BibTeX, but biber turns it into a dotless i plus a combining accent that
+    # pdflatex cannot typeset; `{\'i}` gives both engines a plain `í`.
+    return _DOTLESS_I.sub(r"\\\1i", encoded)
+
+
+def _accented(ch: str) -> str:
+    """One letter as nested accent commands, or itself when it is no accented Latin letter."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    base, marks = decomposed[0], decomposed[1:]
+    if not base.isascii() or not marks or any(m not in _ACCENT_OF_MARK for m in marks):
+        return ch
+    expr = base
+    for i, mark in enumerate(marks):
+        command = _ACCENT_OF_MARK[mark]
+        expr = f"\\{command}{expr}" if i == 0 and not command.isalpha() else f"\\{command}{{{expr}}}"
+    return "{" + expr + "}"
 
 
 # ---------------------------------------------------------------------- folding and the title key

@@ -58,9 +58,7 @@ def parse_record(data: bytes) -> Paper:
 def _name(author: Author) -> Name:
     if author.literal:
         return Name(given="", family=author.family, literal=True)
-    # Name has no suffix part; newentry moves a trailing `III` / `Jr.` back out of the family.
-    family = f"{author.family} {author.suffix}".strip()
-    return Name(given=author.given, family=family)
+    return Name(given=author.given, family=author.family, suffix=author.suffix)
 
 
 def work_from_record(paper: Paper, anthology_id: str) -> Work:

@@ -18,7 +18,9 @@ from .. import ids
 from ..bib import BibFile
 from ..errors import BibParseError, UsageError
 from ..record import CODE_FIELD, Author, Paper, papers_of
-from .newentry import NewEntry, PersonName, entry_from_work, latex_title_from_spans, person_from_name
+from .latexvalue import latex_title_from_spans
+from .newentry import NewEntry, entry_from_work
+from .people import PersonName, person_from_name
 from .records import Name, Work
 
 _ARXIV_IN_TEXT = re.compile(
@@ -72,7 +74,7 @@ def _is_preprint_only(paper: Paper) -> bool:
 def _person(author: Author) -> PersonName:
     if author.literal:
         return PersonName("", author.family, literal=True)
-    return person_from_name(Name(given=author.given, family=f"{author.family} {author.suffix}".strip()))
+    return person_from_name(Name(given=author.given, family=author.family, suffix=author.suffix))
 
 
 def work_from_pasted(paper: Paper) -> Work:

@@ -1,11 +1,8 @@
 """A `Work` (remote metadata) -> one BibTeX entry written exactly as `references.bib` writes them.
 
-Remote metadata is untrusted: Crossref titles carry JATS/HTML markup, arXiv titles carry TeX,
-any of them may hold `%`, `&`, `#`, `_`, `$`, `\\`, `~`, `^`, stray braces or newlines. Every value
-goes through one path: markup stripped to plain Unicode text, LaTeX specials escaped, non-ASCII
-turned into brace-protected LaTeX escapes (the file stays ASCII), and, for titles, acronyms and
-mixed-case names brace-protected so styles keep their capitals. The result always parses
-(braces balanced by construction) and compiles under BibTeX and biber.
+Remote metadata is untrusted: Crossref titles carry JATS/HTML markup, arXiv titles carry TeX.
+Every value goes through one path: markup stripped to plain Unicode text, then written by
+`latexvalue` (escapes; for titles, brace protection); names by `people`, the key by `entrykey`.
 
 Conventions (styles/maintaining.md): key `familyYEARword`; field order and layout as in the file;
 `@inproceedings` / `@article` / `@misc` + `eprint` for arXiv-only papers; the DOI rule (the
@@ -15,15 +12,16 @@ publisher's DOI, `10.48550/arXiv.<id>` for arXiv-only papers, never a guessed on
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .. import ids
-from ..names import split_name
 from ..record import CODE_FIELD
-from ..text import Span, fold, month_macro, protected_spans, strip_markup, to_latex_ascii, to_unicode
-from .records import Name, Work
+from ..text import month_macro, protected_spans, strip_markup, to_unicode
+from .entrykey import make_key
+from .latexvalue import escape_latex, latex_title, latex_title_from_spans
+from .people import PersonName, format_names, person_of_work
+from .records import Work
 
 INDENT = "  "
 # The order fields take in references.bib; anything else goes before `keywords`, alphabetically.
@@ -50,268 +48,6 @@ FIELD_ORDER = (
 )
 # Values written bare (month macros); every other value is written in braces.
 BARE_FIELDS = frozenset({"month"})
-
-# Words skipped when picking the key's title word (references.bib: "The Illusion" -> illusion,
-# "From Personas to Talks" -> personas; "Towards", "Beyond" count).
-KEY_STOP_WORDS = frozenset(
-    {"a", "an", "the", "of", "on", "in", "at", "to", "for", "from", "and", "or", "with", "by", "via"}
-    | {"is", "are", "as", "into"}
-)
-_SUFFIX_WORDS = {"jr": "Jr.", "jr.": "Jr.", "sr": "Sr.", "sr.": "Sr.", "ii": "II", "iii": "III", "iv": "IV"}
-
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    # A lone `\{` would unbalance the value for BibTeX, which counts braces blindly.
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "%": r"\%",
-    "&": r"\&",
-    "#": r"\#",
-    "_": r"\_",
-    "$": r"\$",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    # Dashes as TeX ligatures, as the file writes them (`Emotion -- Benchmarking`, `12--34`).
-    "\u2013": "--",
-    "\u2014": "---",
-}
-_SPACES = re.compile(r"\s+")
-_ASCII_KEPT = re.compile(r"[^a-z0-9]")
-_DOTLESS_I = re.compile(r"\\([`'^\"~=.uvH])\\i(?![A-Za-z])")
-_LEADING_PUNCT = "([\"'“‘«"
-_TRAILING_PUNCT = ".,:;!?)]\"'’”»"
-
-
-# ---------------------------------------------------------------------- LaTeX escaping
-
-
-def escape_latex(text: str) -> str:
-    """Plain Unicode text -> an ASCII BibTeX value with balanced braces.
-
-    ASCII specials are escaped, non-ASCII letters become brace-protected accents (`{\\'e}`);
-    characters neither LaTeX engine can typeset from an 8-bit file without packages (emoji,
-    control characters) are dropped, letters of other scripts kept.
-    """
-    flat = _SPACES.sub(" ", text).strip()
-    escaped = "".join(_LATEX_SPECIALS.get(ch, ch) for ch in flat)
-    encoded = "".join(ch if ch.isascii() else _accented(ch) for ch in to_latex_ascii(escaped))
-    # `{\'\i}` is classic BibTeX, but biber turns it into a dotless i plus a combining accent that
-    # pdflatex cannot typeset; `{\'i}` gives both engines a plain `í`.
-    encoded = _DOTLESS_I.sub(r"\\\1i", encoded)
-    kept = "".join(ch for ch in encoded if ch.isascii() or unicodedata.category(ch)[0] in "LN")
-    return _SPACES.sub(" ", kept).strip()
-
-
-# Combining marks -> LaTeX accent commands, for letters pylatexenc leaves alone (stacked accents,
-# dots below: Vietnamese `ễ`, `ị`), written as the Anthology writes them: `{\~{\^e}}`, `{\d{i}}`.
-_ACCENTS = {
-    "\u0300": "`",
-    "\u0301": "'",
-    "\u0302": "^",
-    "\u0303": "~",
-    "\u0304": "=",
-    "\u0306": "u",
-    "\u0307": ".",
-    "\u0308": '"',
-    "\u030a": "r",
-    "\u030b": "H",
-    "\u030c": "v",
-    "\u0323": "d",
-    "\u0327": "c",
-    "\u0328": "k",
-    "\u0331": "b",
-}
-
-
-def _accented(ch: str) -> str:
-    """One non-ASCII letter as nested accent commands, or itself when it is no accented Latin letter."""
-    decomposed = unicodedata.normalize("NFD", ch)
-    base, marks = decomposed[0], list(decomposed[1:])
-    if not base.isascii() or not marks or any(m not in _ACCENTS for m in marks):
-        return ch
-    expr = base
-    for i, mark in enumerate(marks):
-        command = _ACCENTS[mark]
-        expr = f"\\{command}{expr}" if i == 0 and not command.isalpha() else f"\\{command}{{{expr}}}"
-    return "{" + expr + "}"
-
-
-def _needs_protection(segment: str) -> bool:
-    """Capitals after the first letter (`LLMs`, `SoulChat`, `RL`): sentence case would lower them."""
-    letters = [c for c in segment if c.isalpha()]
-    return any(c.isupper() for c in letters[1:])
-
-
-def _no_lowercase(segment: str) -> bool:
-    return not any(c.islower() for c in segment)
-
-
-def _protect_core(core: str, marked: Sequence[bool]) -> str:
-    """Brace-protect a word's acronyms: `{TOOL-ED}`, `{LaERC-S}`, `{RL}-Diffusion`, `{LLM}-based`.
-
-    `marked` flags the characters a source had already protected (`{R}eflect{D}iffu`,
-    `{C}hinese`): their segment is protected whole, as references.bib writes it.
-    """
-    segments = core.split("-")
-    flags: list[bool] = []
-    offset = 0
-    for segment in segments:
-        flags.append(_needs_protection(segment) or any(marked[offset : offset + len(segment)]))
-        offset += len(segment) + 1
-    if not any(flags):
-        return escape_latex(core)
-    if all(f or _no_lowercase(s) for s, f in zip(segments, flags, strict=True)):
-        return _brace(core)
-    return "-".join(_brace(s) if f else escape_latex(s) for s, f in zip(segments, flags, strict=True))
-
-
-def _brace(piece: str) -> str:
-    escaped = escape_latex(piece)
-    # `{\...` at the top level is a BibTeX "special character", not case protection.
-    return escaped if not escaped or escaped.startswith("\\") else "{" + escaped + "}"
-
-
-def _protect_word(word: str, marked: Sequence[bool]) -> str:
-    start = 0
-    while start < len(word) and word[start] in _LEADING_PUNCT:
-        start += 1
-    end = len(word)
-    while end > start and word[end - 1] in _TRAILING_PUNCT:
-        end -= 1
-    if end - start > 2 and word[end - 2 : end] in ("'s", "’s"):
-        end -= 2  # a possessive stays outside the braces: `{LLM}'s`
-    core = _protect_core(word[start:end], marked[start:end]) if end > start else ""
-    return escape_latex(word[:start]) + core + escape_latex(word[end:])
-
-
-def latex_title(plain: str, marked: Sequence[bool] | None = None) -> str:
-    """A plain-text title as a BibTeX title: escaped, acronyms and mixed-case names protected.
-
-    `marked[i]` says that character i was protected by the source (a pasted or Anthology title).
-    """
-    flags = list(marked) if marked is not None else [False] * len(plain)
-    words = [_protect_word(m.group(0), flags[m.start() : m.end()]) for m in re.finditer(r"\S+", plain)]
-    return " ".join(w for w in words if w)
-
-
-def latex_title_from_spans(spans: Sequence[Span]) -> str:
-    """A title already in BibTeX (a paste, the Anthology), re-protected word by word as we write it."""
-    plain = "".join(span.text for span in spans)
-    marked = [span.protected for span in spans for _ in span.text]
-    return latex_title(plain, marked)
-
-
-# ---------------------------------------------------------------------- names
-
-
-@dataclass(frozen=True)
-class PersonName:
-    """A name ready to write: `Family, Given`, `Family, Suffix, Given`, or `{Literal}`."""
-
-    given: str
-    family: str
-    suffix: str = ""
-    literal: bool = False
-
-
-def _suffix_of(word: str) -> str | None:
-    return _SUFFIX_WORDS.get(word.strip(",").casefold())
-
-
-def person_from_name(name: Name) -> PersonName:
-    """Clean one remote name: markup stripped, suffixes (`III`, `Jr.`) moved to their own part."""
-    given = strip_markup(name.given)
-    family = strip_markup(name.family)
-    if name.literal:
-        return PersonName("", family or given, literal=True)
-    if not family:
-        given, family = "", given
-    if not given and " " in family:
-        return _split_full_name(family)
-    suffix = ""
-    family_words = family.split(" ")
-    if len(family_words) > 1 and _suffix_of(family_words[-1]):
-        suffix = _suffix_of(family_words.pop()) or ""
-        family = " ".join(family_words)
-    elif _suffix_of(family) and " " in given:
-        # The Anthology's quirk: `Iii, Hal Daumé` for Hal Daumé III.
-        suffix = _suffix_of(family) or ""
-        given, _, family = given.rpartition(" ")
-    given_words = given.split(" ")
-    if not suffix and len(given_words) > 1 and _suffix_of(given_words[-1]):
-        suffix = _suffix_of(given_words.pop()) or ""
-        given = " ".join(given_words)
-    return PersonName(given.strip(" ,"), family.strip(" ,"), suffix)
-
-
-def _split_full_name(full: str) -> PersonName:
-    words = full.split(" ")
-    suffix = ""
-    if len(words) > 1 and _suffix_of(words[-1]):
-        suffix = _suffix_of(words.pop()) or ""
-    parts = split_name(" ".join(words))
-    return PersonName(" ".join(parts.first), " ".join(parts.von + parts.last), suffix)
-
-
-def _name_part(text: str) -> str:
-    escaped = escape_latex(text.replace(",", " "))
-    # A standalone "and" would split the name in two for BibTeX.
-    if re.search(r"(?i)(^|\s)and(\s|$)", escaped):
-        return "{" + escaped + "}"
-    return escaped
-
-
-def _person_of(work: Work, name: Name) -> PersonName:
-    """arXiv gives whole names (`Jean de la Fontaine`, `Hal Daum\u00e9 III`): let pybtex split them."""
-    if work.source == "arxiv" and not name.literal:
-        return _split_full_name(strip_markup(f"{name.given} {name.family}"))
-    return person_from_name(name)
-
-
-def format_person(person: PersonName) -> str:
-    if person.literal or (not person.given and " " in person.family.strip()):
-        return "{" + escape_latex(person.family or person.given) + "}"
-    family = _name_part(person.family)
-    parts = [family]
-    if person.suffix:
-        parts.append(_name_part(person.suffix))
-    if person.given:
-        parts.append(_name_part(person.given))
-    return ", ".join(p for p in parts if p)
-
-
-def format_names(people: Iterable[PersonName]) -> str:
-    return " and ".join(f for f in (format_person(p) for p in people) if f)
-
-
-# ---------------------------------------------------------------------- key
-
-
-def key_word(title: str) -> str:
-    """The first significant word of a title, lower-case ASCII letters and digits."""
-    # Letters outside a-z are dropped inside a word (`Søren` gives `sren`), not split on.
-    words = [w for w in (_ASCII_KEPT.sub("", word) for word in fold(title).split()) if w]
-    for word in words:
-        if word not in KEY_STOP_WORDS:
-            return word
-    return words[0] if words else "untitled"
-
-
-def make_key(family: str, year: int | None, title: str, taken: Iterable[str] = ()) -> str:
-    """`familyYEARword`, unique against `taken` (case-insensitively, as BibTeX compares keys)."""
-    family_part = re.sub(r"[^a-z]", "", fold(family)) or "anon"
-    base = f"{family_part}{year or ''}{key_word(title)}"
-    used = {k.casefold() for k in taken}
-    if base not in used:
-        return base
-    for letter in "bcdefghijklmnopqrstuvwxyz":
-        if base + letter not in used:
-            return base + letter
-    n = 2
-    while f"{base}{n}" in used:
-        n += 1
-    return f"{base}{n}"
-
 
 # ---------------------------------------------------------------------- entry
 
@@ -411,7 +147,7 @@ def entry_from_work(
     """
     entry_type = entry_type_for(work)
     plain_title = work_title_plain(work)
-    authors = list(people) if people is not None else [_person_of(work, n) for n in work.authors]
+    authors = list(people) if people is not None else [person_of_work(work, n) for n in work.authors]
     arxiv_id = ids.parse_arxiv(work.arxiv_id) if work.arxiv_id else None
     doi = ids.parse_doi(work.doi) if work.doi else None  # as given, never derived from anything else
     if doi and ids.parse_arxiv(doi):

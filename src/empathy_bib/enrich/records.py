@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 class Name:
     given: str
     family: str  # for a corporate author, the whole name, with `literal=True`
+    suffix: str = ""  # the Jr part ("III", "Jr."), when the source names it apart (BibTeX sources)
     literal: bool = False
 
 
