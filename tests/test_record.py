@@ -5,9 +5,9 @@ from hypothesis import strategies as st
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person
 
-from empathy_bib.bib import BibFile
+from empathy_bib.bib import BibFile, resolve_value
 from empathy_bib.names import Author, parse_names
-from empathy_bib.record import papers_of
+from empathy_bib.record import papers_of, plain_value
 from empathy_bib.render.csljson import csl_name
 from empathy_bib.text import to_unicode
 
@@ -123,3 +123,17 @@ def test_csl_names_carry_the_parts() -> None:
     assert csl_name(von) == {"given": "Jan", "non-dropping-particle": "van der", "family": "Berg"}
     assert csl_name(jr) == {"given": "Hal", "family": "Daumé", "suffix": "III"}
     assert csl_name(literal) == {"literal": "OpenAI"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab {}\\"#,')), max_size=12))
+@example("a")
+@example("a{b}c")
+@example("a\\}")
+def test_braced_plain_values_are_what_the_general_path_reads(inner: str) -> None:
+    raw = "{" + inner + "}"
+    value = plain_value(raw, {})
+    if value is not None:
+        assert value == resolve_value(raw, {}).text == inner
+    if not any(c in inner for c in "{}\\"):
+        assert value == inner  # text in braces is always one plain group

@@ -312,7 +312,12 @@ def plain_value(raw: str, macros: dict[str, str]) -> str | None:
 
     None means the value needs `resolve_value` (and the syntax checks' closer look).
     """
-    if raw[:1] in ("{", '"') and _ONE_GROUP.fullmatch(raw):
+    first = raw[:1]
+    if first == "{":
+        inner = raw[1:-1]
+        if raw[-1] == "}" and "{" not in inner and "}" not in inner and "\\" not in inner:
+            return inner  # the usual value, text in braces with no brace or escape inside
+    if first in ("{", '"') and _ONE_GROUP.fullmatch(raw):
         return raw[1:-1]
     if raw.isdigit():
         return raw

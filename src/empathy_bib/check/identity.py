@@ -284,19 +284,19 @@ def _similar_titles(ctx: Context, items: list[Item], reported: set[tuple[int, in
 def _nearly_same_at(titles: list[str], distance: int) -> list[int]:
     """The indexes k where `titles[k]` and `titles[k + distance]` are nearly the same.
 
-    The titles alone decide, so this tight loop (six per file, one per title each) runs before
-    any bookkeeping of which pairs were already reported.
+    The titles alone decide, so this tight loop (six per file, one turn per title each, kept
+    flat) runs before any bookkeeping of which pairs were already reported.
     """
-    pairs = zip(titles, titles[distance:], strict=False)
-    return [k for k, (a, b) in enumerate(pairs) if _nearly_same(a, b)]
-
-
-def _nearly_same(a: str, b: str) -> bool:
-    if a == b:
-        return False  # E205's business
-    if len(a) > len(b):
-        a, b = b, a
-    if b.startswith(a) and len(a.split()) >= _MIN_PREFIX_WORDS:
-        return True  # `a` cut short (`_is_truncation`, with `a` the shorter)
-    # A ratio of 90 needs lengths within about 20% of each other: skip the rest cheaply.
-    return len(a) >= 0.8 * len(b) and bool(fuzz.ratio(a, b, score_cutoff=SIMILAR_TITLE_RATIO))
+    ratio = fuzz.ratio
+    found = []
+    for k, (a, b) in enumerate(zip(titles, titles[distance:], strict=False)):
+        if a == b:
+            continue  # E205's business
+        if len(a) > len(b):
+            a, b = b, a
+        if b.startswith(a) and len(a.split()) >= _MIN_PREFIX_WORDS:
+            found.append(k)  # `a` cut short (`_is_truncation`, with `a` the shorter)
+        # A ratio of 90 needs lengths within about 20% of each other: skip the rest cheaply.
+        elif len(a) >= 0.8 * len(b) and ratio(a, b, score_cutoff=SIMILAR_TITLE_RATIO):
+            found.append(k)
+    return found
