@@ -67,8 +67,9 @@ class Links:
 
 
 class Identifiers(NamedTuple):
-    """The paper identifiers an entry's `eprint` and `url` name, parsed once (`Paper.identifiers`)."""
+    """The paper identifiers an entry's `doi`, `eprint` and `url` name, parsed once (`Paper.identifiers`)."""
 
+    doi: str | None  # the bare DOI of `doi` (prefixes and escapes removed, case kept), when it is one
     eprint_prefix: str  # `archiveprefix` (or `eprinttype`), lower-cased; "" when absent
     eprint_arxiv_id: str | None  # the arXiv id (no version) of `eprint`, when the prefix allows one
     url_arxiv_id: str | None  # the arXiv id an arxiv.org `url` names
@@ -186,24 +187,25 @@ class Paper:
 
     # ------------------------------------------------------------------ identifiers
     @_once
-    def doi(self) -> str | None:
-        """The bare DOI of `doi` (prefixes and escapes removed, case kept), when it is one."""
-        value = self.fields.get("doi")
-        if value is None:
-            return None
-        return ids.parse_doi(value)
-
-    @_once
     def identifiers(self) -> Identifiers:
-        """The identifiers `eprint` and `url` name; the checks read them here, in one place."""
+        """The identifiers `doi`, `eprint` and `url` name; every stage reads them here, in one place."""
         fields = self.fields
+        doi = fields.get("doi")
+        bare_doi = ids.parse_doi(doi) if doi is not None else None
         prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
         eprint = fields.get("eprint")
         eprint_arxiv = ids.parse_arxiv(eprint) if eprint and prefix in _ARXIV_PREFIXES else None
         url = fields.get("url")
         if url is None:
-            return Identifiers(prefix, eprint_arxiv, None, None)
-        return Identifiers(prefix, eprint_arxiv, ids.arxiv_from_url(url), ids.anthology_from_url(url))
+            return Identifiers(bare_doi, prefix, eprint_arxiv, None, None)
+        return Identifiers(
+            bare_doi, prefix, eprint_arxiv, ids.arxiv_from_url(url), ids.anthology_from_url(url)
+        )
+
+    @property
+    def doi(self) -> str | None:
+        """The bare DOI of `doi` (prefixes and escapes removed, case kept), when it is one."""
+        return self.identifiers.doi
 
     @property
     def arxiv_id(self) -> str | None:

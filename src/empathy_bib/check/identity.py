@@ -77,7 +77,7 @@ def identifiers(paper: Paper) -> tuple[Ident, ...]:
     """The paper identifiers an entry names, normalised, with the field that names each."""
     spans, found = paper.spans, paper.identifiers
     out: list[Ident] = []
-    doi = paper.doi
+    doi = found.doi
     if doi:
         _add_doi_identifiers(out, doi.lower(), spans["doi"].value_start)
     eprint_arxiv = found.eprint_arxiv_id
