@@ -5,7 +5,7 @@ Each text field's raw value is read as LaTeX reads it once a style has copied it
 fields (url, doi, eprint, file: `_TEXT_FIELDS` leaves them out) and the arguments of `\\url`-like
 commands are not text. `problems` finds each pitfall with its repair when one is mechanical;
 `check` reports them and `fix.plan_fixes` applies the repairs (one encoder for letters:
-`enrich.newentry.escape_latex`, the one `add` writes with).
+`enrich.latexvalue.escape_latex`, the one `add` writes with).
 
 Raw non-ASCII letters are warned about only where the file's convention is ASCII with escapes
 (`ascii_convention`); characters that no T1 escape reaches are warned about everywhere.
@@ -360,7 +360,7 @@ def _character_problem(char: str, i: int, raw: str, start: int, end: int, conv: 
 def _classify(char: str) -> tuple[str, str]:
     """(kind, escape): `latin` a letter with a T1 escape, `math` a symbol only math writes,
     `ok` what pdflatex's UTF-8 input prints as is (dashes, quotes), `beyond` the rest."""
-    from ..enrich.newentry import escape_latex
+    from ..enrich.latexvalue import escape_latex
 
     if unicodedata.category(char)[0] in "ZC":
         return "ok", char  # blanks and invisible characters: W406's concern
