@@ -4,7 +4,7 @@
     check_path(path, taxonomy)           read a file first; undecodable bytes become E109 findings
 
 Checks never write; `fix.py` applies the safe fixes separately. The registry of codes is in
-`diagnostics.CHECKS` (docs/checks.md is generated from it).
+`codes.CHECKS` (docs/checks.md is generated from it).
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from pathlib import Path
 from ..bib import BOM, BibFile, read_bib_bytes
 from ..taxonomy import Taxonomy
 from . import consistency, fields, identity, latex, listrules, syntax
+from .codes import CHECKS
 from .context import Context
-from .diagnostics import CHECKS, ERROR, WARNING, Check, Diagnostic
+from .diagnostics import ERROR, WARNING, Check, Diagnostic
 
 __all__ = [
     "CHECKS",

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..bib import BibFile, Block, BlockKind, FieldSpan
-from .diagnostics import CHECKS, Diagnostic
+from .codes import CHECKS
+from .diagnostics import Diagnostic
 
 TIMEOUT = 120  # seconds, per program run
 _PLACEHOLDER = "{Placeholder}"

@@ -14,7 +14,8 @@ from .. import record
 from ..bib import BibFile
 from ..record import Paper
 from ..taxonomy import Taxonomy
-from .diagnostics import CHECKS, Diagnostic
+from .codes import CHECKS
+from .diagnostics import Diagnostic
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from .diagnostics import CHECKS
+from .codes import CHECKS
 
 _FAMILIES = {
     "1": "Syntax",

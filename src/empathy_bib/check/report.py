@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..terminal import printable
-from .diagnostics import CHECKS, ERROR, WARNING, Diagnostic
+from .codes import CHECKS
+from .diagnostics import ERROR, WARNING, Diagnostic
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
