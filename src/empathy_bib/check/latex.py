@@ -81,12 +81,11 @@ _BREAKS_IN_BIBLIOGRAPHY = frozenset(
 )  # fmt: skip
 # A backslash and a control word or symbol, a brace, or a character LaTeX reads specially.
 _TOKEN = re.compile(r"\\(?:[A-Za-z]+|[^A-Za-z]?)|[{}$&%#_^~]|[^\x00-\x7f]")
-# What only the full token scan handles: math, special characters, non-ASCII, verbatim arguments.
-# A special character counts unless a backslash escapes it (`\&`, `\~{a}`); `\\&` is a line
-# break and then `&`, so only an odd run of backslashes escapes.
-_NEEDS_SCAN = re.compile(
-    r"(?<!\\)(?:\\\\)*[$&%#_^~]|[^\x00-\x7f]|\\(?:" + "|".join(sorted(_VERBATIM_COMMANDS)) + r")(?![A-Za-z])"
-)
+# What only the full token scan handles: math, special characters, non-ASCII, verbatim arguments
+# (`_needs_scan`). Searching for these with one pattern (a lookbehind for the escapes) cost more
+# than the rest of the family.
+_SPECIAL_CHAR = re.compile(r"[$&%#_^~]")
+_VERBATIM = re.compile(r"\\(?:" + "|".join(sorted(_VERBATIM_COMMANDS)) + r")(?![A-Za-z])")
 _CONTROL = re.compile(r"\\(?:([A-Za-z]+)|[^A-Za-z]?)")
 # What any finding in an ASCII value needs: braces alone never make one (every braced value has them).
 _SPECIAL = re.compile(r"[\\$&%#_^~]")
@@ -177,7 +176,7 @@ def problems(raw: str, field: str, conv: Conventions) -> list[Problem]:
     breaks reading the .bbl)."""
     found: list[Problem] = []
     for start, end in _strings(raw):
-        if _NEEDS_SCAN.search(raw, start, end):
+        if _needs_scan(raw, start, end):
             found += _scan(raw, start, end, field, conv)
         elif field in _TITLE_FIELDS:  # no math, special character or verbatim argument: commands only
             found += _command_problems(raw, start, end, conv)
@@ -185,6 +184,21 @@ def problems(raw: str, field: str, conv: Conventions) -> list[Problem]:
     if field in _STORED_FIELDS:
         found = [p for p in found if p.code in _BREAKS_STORED and raw[p.offset] in "%#"]
     return sorted(found, key=lambda p: p.offset)
+
+
+def _needs_scan(raw: str, start: int, end: int) -> bool:
+    """Whether `raw[start:end]` holds non-ASCII text, a special character no backslash escapes
+    (`\\&` is escaped, `\\\\&` is a line break and then `&`), or a verbatim command."""
+    if not raw.isascii():
+        return True
+    for m in _SPECIAL_CHAR.finditer(raw, start, end):
+        i = m.start()
+        backslashes = 0
+        while i - backslashes > start and raw[i - backslashes - 1] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return True
+    return "\\" in raw and _VERBATIM.search(raw, start, end) is not None
 
 
 def repaired(raw: str, found: list[Problem]) -> str | None:
@@ -319,6 +333,8 @@ def _command_problem(name: str, offset: int, length: int, conv: Conventions) -> 
 
 def _accent_problems(raw: str, start: int, end: int) -> list[Problem]:
     found: list[Problem] = []
+    if raw.count("\\", start, end) < 2:  # each needs an accent command and a second one
+        return found
     for m in _DOTLESS_ACCENT.finditer(raw, start, end):
         letter = m.group(2)
         i = m.start(2) - 1  # the backslash of `\i`
