@@ -22,14 +22,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, ROOT, measure, print_table, python_snippet
+from common import PYTHON, ROOT, keep_bytecode, measure, print_table, python_snippet
 
 
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     with tempfile.TemporaryDirectory() as tmp:
+        keep_bytecode(Path(tmp))
         bib = Path(tmp) / "synthetic.bib"
         out = Path(tmp) / "out"
+        render = [PYTHON, "-m", "empathy_bib", "render", "--bib", str(bib)]
         subprocess.run([PYTHON, str(ROOT / "bench" / "gen.py"), str(n), str(bib)], check=True)
         rows = [
             measure(
@@ -39,7 +41,7 @@ def main() -> int:
             *(
                 measure(
                     f"empathy-bib render --jobs {jobs}",
-                    [PYTHON, "-m", "empathy_bib", "render", "--bib", str(bib), "--out", str(out / str(jobs))],
+                    [*render, "--jobs", str(jobs), "--out", str(out / str(jobs))],
                 )
                 for jobs in (2, 1)
             ),

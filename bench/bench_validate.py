@@ -13,7 +13,6 @@ Then, in-process, where validate's time goes (load vs. each check family).
 from __future__ import annotations
 
 import gc
-import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, ROOT, Measurement, measure, print_table, python_snippet
+from common import PYTHON, ROOT, Measurement, keep_bytecode, measure, print_table, python_snippet
 
 
 def tool_rows(bib: Path) -> list[Measurement]:
@@ -72,8 +71,7 @@ def breakdown(bib: Path) -> list[tuple[str, float]]:
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # for the measured child processes
-        os.environ["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        keep_bytecode(Path(tmp))
         bib = Path(tmp) / "synthetic.bib"
         subprocess.run([PYTHON, str(ROOT / "bench" / "gen.py"), str(n), str(bib)], check=True)
         print(f"{n} synthetic entries ({bib.stat().st_size / 1e6:.1f} MB)")

@@ -6,6 +6,7 @@ measured tool's alone and start-up is included, as a user would see it.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -55,3 +56,11 @@ def print_table(rows: list[Measurement]) -> None:
     print(f"{'tool':<{width}}  {'wall s':>8}  {'peak MB':>8}  exit")
     for r in rows:
         print(f"{r.label:<{width}}  {r.seconds:8.2f}  {r.peak_mb:8.0f}  {r.returncode}")
+
+
+def keep_bytecode(folder: Path) -> None:
+    """Let the measured child processes keep compiled bytecode (in `folder`), even where
+    PYTHONDONTWRITEBYTECODE is set, as an installed package and the peers' site-packages have it:
+    otherwise every run of ours would recompile our sources and theirs would not."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
