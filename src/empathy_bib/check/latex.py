@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..bib import BibFile, BlockKind
+from ..text import group_end
 from .context import Context
 
 # Fields BibTeX styles or biblatex print (or biber writes into the .bbl): the ones read as text.
@@ -37,6 +38,7 @@ _TEXT_FIELDS = frozenset(
 # .bbl matters there (`%` comments out the rest of the line, `#` is a macro parameter).
 _STORED_FIELDS = frozenset({"abstract", "annote", "annotation"})
 _BREAKS_STORED = frozenset({"E601"})
+_CHECKED_FIELDS = _TEXT_FIELDS | _STORED_FIELDS
 _TITLE_FIELDS = frozenset({"title", "subtitle", "booktitle", "maintitle", "journal", "journaltitle"})
 # Commands whose braced argument is verbatim (a URL, a path): not text.
 _VERBATIM_COMMANDS = frozenset({"url", "path", "nolinkurl", "href", "doi"})
@@ -144,8 +146,10 @@ _ONCE_PER_FIELD = frozenset({"W608", "W609"})
 def check(ctx: Context) -> None:
     conv = conventions(ctx.bib)
     for paper in ctx.papers:
-        for name, f in paper.spans.items():
-            if not is_checked(name) or not _may_have_problems(f.raw_value, name):
+        spans = paper.spans
+        for name in _CHECKED_FIELDS.intersection(spans):  # findings are sorted by position later
+            f = spans[name]
+            if not _may_have_problems(f.raw_value, name):
                 continue
             found = problems(f.raw_value, name, conv)
             for p in found:
@@ -168,7 +172,7 @@ def _may_have_problems(raw: str, field: str) -> bool:
 
 def is_checked(field: str) -> bool:
     """Whether field `field` (lower case) is read as LaTeX text by these checks."""
-    return field in _TEXT_FIELDS or field in _STORED_FIELDS
+    return field in _CHECKED_FIELDS
 
 
 def problems(raw: str, field: str, conv: Conventions) -> list[Problem]:
@@ -215,8 +219,6 @@ def repaired(raw: str, found: list[Problem]) -> str | None:
 
 def _strings(raw: str) -> Iterator[tuple[int, int]]:
     """The (start, end) of the text inside each braced or quoted piece of a raw value."""
-    from ..text import group_end
-
     if "#" not in raw and raw[:1] + raw[-1:] in ("{}", '""'):
         yield 1, len(raw) - 1  # one delimited string, the usual value: no concatenation to split
         return
@@ -247,8 +249,6 @@ def _scan(raw: str, start: int, end: int, field: str, conv: Conventions) -> list
         if tok[0] == "\\":
             name = tok[1:]
             if name in _VERBATIM_COMMANDS and raw[m.end() : m.end() + 1] == "{":
-                from ..text import group_end
-
                 skip_to = group_end(raw, m.end(), limit=end) or end
                 found += _verbatim_problems(raw, m.end(), skip_to, name)
             elif math_open is None and name.isalpha() and field in _TITLE_FIELDS:
