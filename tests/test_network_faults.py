@@ -335,6 +335,7 @@ def test_signal_stops_within_a_second_and_keeps_finished_lookups(
     assert proc.returncode == code, err
     assert took < 1.5, err
     assert word in err and "Traceback" not in err
+    assert err.count(word) == 1 and "wrote the 2 DOIs already found" in err  # one line says both
     keys = [p.key for p in papers_of(BibFile.load(target)) if p.doi]
     assert keys == ["bench1", "bench2"]
 

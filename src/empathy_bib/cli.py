@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import Any
 
 from . import __version__
-from .errors import EmpathyBibError
+from .errors import EmpathyBibError, Interrupted
 from .terminal import printable
 
 # Command name -> (module under empathy_bib.commands, one-line summary). Only the module of the
@@ -84,10 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = _stop_on_sigterm(signals)
     try:
         return _main(args_list)
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM, start-up included: one line, no traceback
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM, start-up included: one line, no traceback
         signum = signals[-1] if signals else signal.SIGINT
         command = selected_command(args_list)
         what = "terminated" if signum == signal.SIGTERM else "interrupted"
+        if isinstance(stop, Interrupted):
+            what += f"; {stop.detail}"
         print(f"empathy-bib{' ' + command if command else ''}: {what}", file=sys.stderr)
         return 128 + signum
     finally:

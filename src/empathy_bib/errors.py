@@ -56,3 +56,12 @@ class NetworkError(EmpathyBibError):
     """A remote service could not be reached or answered nonsense (exit 1)."""
 
     exit_code = 1
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM, raised again by a command once it has saved what it finished; `detail`
+    says what that was, and the CLI prints it on its one "interrupted"/"terminated" line."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail

@@ -22,7 +22,7 @@ from ..bib import BibFile, atomic_write_text
 from ..config import find_project
 from ..enrich import dois
 from ..enrich.http import make_session, requests_sent
-from ..errors import BibParseError, UsageError
+from ..errors import BibParseError, Interrupted, UsageError
 from ..terminal import printable
 from ._services import add_service_arguments, config_from_args
 
@@ -70,8 +70,7 @@ def run(args: argparse.Namespace) -> int:
             results = dois.run_lookups(lookups, session, config, jobs=args.jobs, on_result=advance)
     except dois.LookupsInterrupted as interrupted:
         written = 0 if args.dry_run else _write(bib, path, interrupted.results)
-        print(f"empathy-bib fetch-dois: interrupted; wrote the {written} DOIs already found", file=sys.stderr)
-        raise KeyboardInterrupt from None
+        raise Interrupted(f"wrote the {written} DOIs already found") from None
     before = bib.text
     written = dois.apply_results(bib, results) if args.dry_run else _write(bib, path, results)
     if args.dry_run:
