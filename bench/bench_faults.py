@@ -107,6 +107,10 @@ def show(figure: Figure, limit: float) -> str:
 
 
 def main() -> None:
+    # Started in the background by a shell without job control, this process ignores SIGINT, and
+    # so would the commands it starts (an ignored signal stays ignored across exec): Python would
+    # then never raise KeyboardInterrupt in them, and the Ctrl-C case would measure nothing.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", type=Path, metavar="SRC", help="also measure this src tree (e.g. main's)")
     parser.add_argument("--limit", type=float, default=60.0, metavar="SECONDS", help="kill a case after this")
