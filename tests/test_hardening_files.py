@@ -161,10 +161,15 @@ def test_a_hand_edit_of_the_same_field_is_refused_and_kept(
     assert target.read_text(encoding="utf-8") == edited
 
 
-def test_a_save_merges_a_hand_edit_made_after_load(tmp_path: Path) -> None:
-    target = tmp_path / "references.bib"
+def loaded_list(folder: Path) -> tuple[Path, BibFile]:
+    """LIST written to `folder`/references.bib and loaded, as a writer holds it."""
+    target = folder / "references.bib"
     target.write_text(LIST, encoding="utf-8")
-    bib = BibFile.load(target)
+    return target, BibFile.load(target)
+
+
+def test_a_save_merges_a_hand_edit_made_after_load(tmp_path: Path) -> None:
+    target, bib = loaded_list(tmp_path)
     bib.set_field("zeller2020empathy", "doi", "10.1000/xyz")
     bib.remove_field("other2019kind", "doi")
     hand = LIST.replace("Kindness Elsewhere", "Kindness Everywhere") + "\n@misc{new2024, title={New}}\n"
@@ -188,9 +193,7 @@ def test_a_save_merges_a_hand_edit_made_after_load(tmp_path: Path) -> None:
 def test_a_save_refuses_when_the_hand_edit_touches_its_edits(
     tmp_path: Path, hand_edit: object, why: str
 ) -> None:
-    target = tmp_path / "references.bib"
-    target.write_text(LIST, encoding="utf-8")
-    bib = BibFile.load(target)
+    target, bib = loaded_list(tmp_path)
     bib.set_field("zeller2020empathy", "doi", "10.1000/xyz")
     bib.set_field("other2019kind", "title", "Kindness, Revised")
     edited = hand_edit(LIST)  # type: ignore[operator]
@@ -202,9 +205,7 @@ def test_a_save_refuses_when_the_hand_edit_touches_its_edits(
 
 
 def test_a_file_removed_meanwhile_is_not_written_again(tmp_path: Path) -> None:
-    target = tmp_path / "references.bib"
-    target.write_text(LIST, encoding="utf-8")
-    bib = BibFile.load(target)
+    target, bib = loaded_list(tmp_path)
     bib.set_field("zeller2020empathy", "doi", "10.1000/xyz")
     target.unlink()
     with pytest.raises(EditError, match="it was removed"):
