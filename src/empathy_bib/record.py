@@ -319,7 +319,9 @@ def plain_value(raw: str, macros: dict[str, str]) -> str | None:
         inner = raw[1:-1]
         if raw[-1] == "}" and "{" not in inner and "}" not in inner and "\\" not in inner:
             return inner  # the usual value, text in braces with no brace or escape inside
-    if first in ("{", '"') and _ONE_GROUP.fullmatch(raw):
+    # An escaped brace (`\{`) can be read as one group or as text beside a group: the general
+    # path decides, so both paths always agree.
+    if first in ("{", '"') and "\\{" not in raw and "\\}" not in raw and _ONE_GROUP.fullmatch(raw):
         return raw[1:-1]
     if raw.isdigit():
         return raw
