@@ -146,14 +146,17 @@ class Span:
 
 # What `protected_spans` looks at: a backslash and the character it escapes, or a brace.
 _SPAN_TOKEN = re.compile(r"\\[\s\S]?|[{}]")
+# An accent command right before a brace (`M\"{u}ller`, `\c{c}`): the group is the accent's
+# argument, decoded with it; split off, the accent would decode alone to a stray combining mark.
+_ACCENT_BEFORE_BRACE = re.compile(r"(?<!\\)\\(?:[`'^\"~=.]|[cvuHdbkrt])\s*\Z")
 
 
 def protected_spans(value: str) -> list[Span]:
     """Split a LaTeX title into top-level brace-protected and free pieces, each decoded.
 
     A brace group that starts with a command (`{\\'e}`) is an accent, not case protection,
-    as in BibTeX's own rules. Only backslash pairs and braces are visited (a regex finds them),
-    not every character.
+    as in BibTeX's own rules; so is the group an accent command takes (`M\\"{u}ller`). Only
+    backslash pairs and braces are visited (a regex finds them), not every character.
     """
     spans: list[tuple[str, bool]] = []  # made `Span`s once decoded (a frozen dataclass is slow to build)
     depth = 0
@@ -167,7 +170,7 @@ def protected_spans(value: str) -> list[Span]:
             continue
         if ch == "{":
             if depth == 0:
-                if value[i + 1 : i + 2] == "\\":
+                if value[i + 1 : i + 2] == "\\" or _ACCENT_BEFORE_BRACE.search(value, max(0, i - 4), i):
                     skip_until = group_end(value, i) or len(value)
                     continue
                 if i > buf_start:
