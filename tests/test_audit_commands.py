@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import json
+import shutil
 import unicodedata
 from pathlib import Path
 
 import pytest
 
 from empathy_bib.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project (taxonomy and list) to write into."""
+    shutil.copytree(ROOT / "styles", tmp_path / "styles")
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
 
 ACCENTED = (
     "@misc{mueller2020,\n"
@@ -33,3 +46,26 @@ def test_cite_decodes_an_accent_whose_letter_is_in_braces(
     title = json.loads(capsys.readouterr().out)[0]["title"]
     assert title == 'Müller and café ça, <span class="nocase">NLP</span>'
     assert not any(unicodedata.combining(ch) for ch in text + title)
+
+
+PASTED_TWICE = """\
+@article{first, title={A Study of Empathy in Chatbots}, author={Doe, Jane}, year={2021}, journal={J}}
+@article{second, title={A Study of Empathy in Chatbots}, author={Doe, Jane}, year={2021}, journal={J}}
+@article{third, title={Another Study}, author={Roe, Rick}, year={2022}, journal={J}}
+"""
+
+
+def test_from_bibtex_with_an_entry_pasted_twice(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Real pastes repeat entries (biber's and bibtex-tidy's test files do). The repeat is named
+    # with its own line, not as "already in the list (line 0)", and --skip-duplicates skips it.
+    paste = project / "paste.bib"
+    paste.write_text(PASTED_TWICE, encoding="utf-8")
+    before = (project / "references.bib").read_bytes()
+    assert main(["add", "--from-bibtex", str(paste), "--category", "datasets"]) == 1
+    err = capsys.readouterr().err
+    assert "paste.bib:2: 'second' is a repeat of 'first' (line 1): same title" in err
+    assert "line 0" not in err and (project / "references.bib").read_bytes() == before
+    assert main(["add", "--from-bibtex", str(paste), "--category", "datasets", "--skip-duplicates"]) == 0
+    assert "skipped: " in capsys.readouterr().err
+    after = (project / "references.bib").read_text(encoding="utf-8")
+    assert after.count("A Study of Empathy in Chatbots") == 1 and "Another Study" in after

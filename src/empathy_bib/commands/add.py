@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..bib import BibFile
 from ..config import Project, find_project
@@ -21,6 +21,9 @@ from ..errors import BibParseError, EditError, UsageError
 from ..taxonomy import Taxonomy, load_taxonomy
 from ..terminal import printable
 from ._services import add_service_arguments
+
+if TYPE_CHECKING:
+    from ..enrich.duplicates import DuplicateIndex, Identity
 
 RENDER_REMINDER = (
     "Now run 'empathy-bib render' (or 'python3 tasks.py render') to regenerate the README and downloads."
@@ -101,7 +104,7 @@ def _run_add(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) -> in
 
 def _run_import(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) -> int:
     from ..enrich import addpaper, importbib
-    from ..enrich.duplicates import DuplicateError, identity_of_text
+    from ..enrich.duplicates import DuplicateError, DuplicateIndex, identity_of_text
 
     given = addpaper.parse_categories(args.category, taxonomy) if args.category else ()
     origin, text = _read_paste(args.from_bibtex)
@@ -115,13 +118,16 @@ def _run_import(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) ->
         addpaper.check_key(args.key, taken)
     imported = importbib.normalise_pasted(pasted, categories=given, taken_keys=taken, key=args.key)
     keep = []
+    earlier = DuplicateIndex()  # the paste's own entries: one pasted twice is kept once
     for item in imported:
         _check_categories(item, taxonomy, origin)
-        match = index.find(identity_of_text(item.entry.text))
-        if match is None:
+        identity = identity_of_text(item.entry.text)
+        known = _known_as(identity, index, earlier)
+        if known is None:
+            earlier.add(identity, item.source_key, item.source_line)
             keep.append(item.entry)
             continue
-        message = f"{origin}:{item.source_line}: '{item.source_key}' is {match.describe()}"
+        message = f"{origin}:{item.source_line}: '{item.source_key}' is {known}"
         if not args.skip_duplicates:
             raise DuplicateError(message + " (use --skip-duplicates to import the others)")
         print(printable(f"skipped: {message}"), file=sys.stderr)
@@ -131,6 +137,17 @@ def _run_import(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) ->
     addpaper.append_entries(bib, index, keep)
     _report_checks(bib, taxonomy, [e.key for e in keep])
     return _finish(bib, [e.text for e in keep], args.dry_run)
+
+
+def _known_as(identity: Identity, listed: DuplicateIndex, pasted: DuplicateIndex) -> str | None:
+    """Why a pasted entry is left out (in the list, or pasted above it), or None when it is new."""
+    match = listed.find(identity)
+    if match is not None:
+        return match.describe()
+    repeat = pasted.find(identity)
+    if repeat is not None:
+        return f"a repeat of '{repeat.key}' (line {repeat.line}): same {repeat.kind} {repeat.value}"
+    return None
 
 
 def _check_categories(item: Any, taxonomy: Taxonomy, origin: str) -> None:
