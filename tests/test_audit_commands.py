@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from empathy_bib.cli import main
 
@@ -69,3 +70,28 @@ def test_from_bibtex_with_an_entry_pasted_twice(project: Path, capsys: pytest.Ca
     assert "skipped: " in capsys.readouterr().err
     after = (project / "references.bib").read_text(encoding="utf-8")
     assert after.count("A Study of Empathy in Chatbots") == 1 and "Another Study" in after
+
+
+def test_fetch_dois_reads_a_null_answer_as_a_failure_not_as_no_doi(
+    tmp_path: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A 200 whose JSON is `null` is no answer: "none exists" would be a claim the service never made.
+    httpserver.expect_request("/crossref/works").respond_with_data("null", content_type="application/json")
+    bib = tmp_path / "one.bib"
+    bib.write_text(
+        "@article{doe2021study,\n  title = {A Study of Empathy in Chatbots},\n"
+        "  author = {Doe, Jane},\n  journal = {Journal of Tests},\n  year = {2021},\n}\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "report.json"
+    base = httpserver.url_for("")
+    code = main(
+        [
+            "fetch-dois", str(bib), "--report", str(report), "--cache-dir", str(tmp_path / "cache"),
+            "--crossref-url", f"{base}crossref", "--datacite-url", f"{base}datacite",
+            "--arxiv-url", f"{base}arxiv",
+        ]
+    )  # fmt: skip
+    assert code == 1, capsys.readouterr().err
+    entry = json.loads(report.read_text(encoding="utf-8"))["entries"][0]
+    assert entry["outcome"] == "failed" and "malformed JSON" in entry["message"]

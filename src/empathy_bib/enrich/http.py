@@ -268,15 +268,21 @@ def fetch_json(
     url: str,
     params: Mapping[str, str] | None = None,
 ) -> Any:
-    """The decoded JSON of a GET, None on 404; malformed JSON is a NetworkError (and not cached)."""
+    """The decoded JSON of a GET, None on 404; malformed JSON is a NetworkError (and not cached).
+
+    A JSON `null` is malformed too: returned, it would read as the 404 "not known".
+    """
     response = fetch(session, config, service, url, params)
     if response is None:
         return None
     try:
-        return response.json()
+        data = response.json()
     except ValueError:
+        data = None
+    if data is None:
         forget(session, response)
-        raise NetworkError(f"{service}: malformed JSON from {response.url}; try later") from None
+        raise NetworkError(f"{service}: malformed JSON from {response.url}; try later")
+    return data
 
 
 def _reason(exc: BaseException) -> str:
