@@ -95,3 +95,14 @@ def test_fetch_dois_reads_a_null_answer_as_a_failure_not_as_no_doi(
     assert code == 1, capsys.readouterr().err
     entry = json.loads(report.read_text(encoding="utf-8"))["entries"][0]
     assert entry["outcome"] == "failed" and "malformed JSON" in entry["message"]
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://example.org", "http://", "api.crossref.org"])
+def test_a_service_url_that_is_no_web_url_is_a_usage_error(
+    tmp_path: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It failed deep inside the first lookup: "internal error: InvalidSchema", exit 3.
+    bib = tmp_path / "one.bib"
+    bib.write_text("@article{doe2021study,\n  title = {A Study},\n  year = {2021},\n}\n", encoding="utf-8")
+    assert main(["fetch-dois", str(bib), "--no-cache", "--crossref-url", url]) == 2
+    assert "--crossref-url (or EMPATHY_BIB_CROSSREF_URL) must be an http(s) URL" in capsys.readouterr().err

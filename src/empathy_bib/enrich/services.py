@@ -14,6 +14,7 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir
 
+from .. import ids
 from ..errors import UsageError
 
 DEFAULTS = {
@@ -47,6 +48,11 @@ class ServiceConfig:
     def __post_init__(self) -> None:
         if not (math.isfinite(self.timeout) and self.timeout > 0):
             raise UsageError(f"--timeout must be a positive number of seconds, not {self.timeout}")
+        for name in DEFAULTS:
+            url = getattr(self, name)
+            if not ids.is_web_url(url):  # requests would fail on it deep inside a lookup
+                option = "--" + name.replace("_", "-")
+                raise UsageError(f"{option} (or {ENV[name]}) must be an http(s) URL, not {url!r}")
 
     @property
     def cache_path(self) -> Path:
@@ -62,8 +68,8 @@ def resolve_config(given: Mapping[str, object], environ: Mapping[str, str] | Non
     def pick(name: str) -> str | None:
         value = given.get(name)
         if value:
-            return str(value)
-        return env.get(ENV[name]) or None
+            return str(value).strip()
+        return (env.get(ENV[name]) or "").strip() or None
 
     cache_dir = pick("cache_dir")
     timeout = given.get("timeout")
