@@ -106,3 +106,16 @@ def test_a_service_url_that_is_no_web_url_is_a_usage_error(
     bib.write_text("@article{doe2021study,\n  title = {A Study},\n  year = {2021},\n}\n", encoding="utf-8")
     assert main(["fetch-dois", str(bib), "--no-cache", "--crossref-url", url]) == 2
     assert "--crossref-url (or EMPATHY_BIB_CROSSREF_URL) must be an http(s) URL" in capsys.readouterr().err
+
+
+def test_fetch_dois_refuses_a_report_path_that_is_a_folder_before_any_lookup(
+    tmp_path: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found only at the end, the list was already rewritten and the error said "nothing was replaced".
+    bib = tmp_path / "one.bib"
+    bib.write_text("@article{doe2021study,\n  title = {A Study},\n  year = {2021},\n}\n", encoding="utf-8")
+    base = httpserver.url_for("")
+    args = ["fetch-dois", str(bib), "--no-cache", "--report", str(tmp_path)]
+    assert main([*args, "--crossref-url", base, "--datacite-url", base, "--arxiv-url", base]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert httpserver.log == []

@@ -51,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)  # checks --timeout
     if args.report and not args.report.resolve().parent.is_dir():
         raise UsageError(f"--report {args.report}: the folder {args.report.parent} does not exist")
+    if args.report and args.report.is_dir():  # found after the lookups, the DOIs would be written, not it
+        raise UsageError(f"--report {args.report}: is a folder; name the .json file to write")
     path = Path(args.bib) if args.bib else find_project().bib
     bib = BibFile.load(path)
     if not bib.is_complete:
