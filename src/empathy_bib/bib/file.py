@@ -166,13 +166,13 @@ class BibFile:
         return resolve_value(f.raw_value, self._defined_macros() if macros is None else macros).text
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of a character offset."""
+        """1-based line and column of a character offset. The BOM is not a column: editors do
+        not show it, and E109 (located on the raw bytes) does not count it either."""
         if not self._line_starts:
             breaks = _LINE_BREAK if "\r" in self.text else _LF  # `\r\n`, `\n` or a lone `\r`
             self._line_starts = [0, *(m.end() for m in breaks.finditer(self.text))]
         i = bisect.bisect_right(self._line_starts, offset) - 1
-        col = offset - self._line_starts[i] + 1
-        return i + 1, col + (1 if self.bom and i == 0 else 0)
+        return i + 1, offset - self._line_starts[i] + 1
 
     def line_of(self, offset: int) -> int:
         return self.line_col(offset)[0]
