@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import empathy_bib.check.compile as compile_module
+from empathy_bib.bib import BibFile
 from empathy_bib.check import check_path
+from empathy_bib.check.compile import SETUPS, compile_failures
+
+from .conftest import run_cli
 
 
 def test_a_bom_is_not_a_column_and_every_finding_agrees(tmp_path: Path) -> None:
@@ -24,3 +31,25 @@ def test_a_bom_changes_no_finding(tmp_path: Path) -> None:
     bom.write_bytes(b"\xef\xbb\xbf" + text)
     located = [[(d.line, d.column, d.code) for d in check_path(p, None)] for p in (plain, bom)]
     assert located[0] == located[1]
+
+
+def test_latex_keys_naming_no_entry_is_a_usage_error(tmp_path: Path) -> None:
+    """`--latex --keys typo` compiled nothing and exited 0, as if the entry had passed."""
+    bib = tmp_path / "list.bib"
+    bib.write_text("@misc{Real2020, title = {T}, author = {A}, year = {2020}}\n", encoding="utf-8")
+    code, out, err = run_cli(["validate", "--latex", "--keys", "Real2020,Typo2020", str(bib)], tmp_path)
+    assert code == 2 and out == ""
+    assert "--keys: no entry 'Typo2020'" in err and "Real2020" not in err
+
+
+def test_latex_keys_match_whatever_the_case_as_in_bibtex(monkeypatch: pytest.MonkeyPatch) -> None:
+    bib = BibFile.from_text("@misc{Real2020, title = {T}, author = {A}, year = {2020}}\n")
+    compiled: list[list[str]] = []
+
+    def fake_compile(self: object, entries: list[str]) -> str | None:
+        compiled.append(entries)
+        return None
+
+    monkeypatch.setattr(compile_module._Runner, "compile", fake_compile)
+    compile_failures(bib, ["real2020"], [SETUPS[0]])
+    assert compiled == [[bib.entries[0].raw]]

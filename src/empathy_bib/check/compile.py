@@ -112,7 +112,8 @@ def compile_failures(
 ) -> list[Failure]:
     """Compile the entries named by `keys` (all when None) in each setup; one Failure per entry
     and setup that fails."""
-    chosen = [e for e in bib.entries if e.key and (keys is None or e.key in keys)]
+    wanted = None if keys is None else {k.lower() for k in keys}  # BibTeX ignores the case of keys
+    chosen = [e for e in bib.entries if e.key and (wanted is None or e.key.lower() in wanted)]
     context = "".join(b.raw + "\n" for b in bib.blocks if b.kind in (BlockKind.STRING, BlockKind.PREAMBLE))
     failures: list[Failure] = []
     for setup in setups if setups is not None else available_setups():

@@ -81,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.bib] or [_relative(project.bib)]
     taxonomy = _taxonomy(project.taxonomy)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    named = _named_keys(args.keys, paths) if args.latex else None
     setups = _latex_setups(args)
     diagnostics: list[Diagnostic] = []
     for path in paths:
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
             _fix(path, select, ignore)
         found = check_path(path, taxonomy)
         if setups:
-            found += _compiled(path, args.keys, setups)
+            found += _compiled(path, named, setups)
         diagnostics.extend(filter_codes(found, select, ignore))
     sys.stdout.write(report.render(diagnostics, fmt, color=_use_color(), files=len(paths)))
     undecodable = [d for d in diagnostics if d.code == "E109"]
@@ -117,11 +118,26 @@ def _latex_setups(args: argparse.Namespace) -> list[Setup]:
     return setups
 
 
-def _compiled(path: Path, keys: str, setups: list[Setup]) -> list[Diagnostic]:
+def _named_keys(keys: str, paths: list[Path]) -> list[str] | None:
+    """The keys `--keys` names (None: all entries); a usage error (exit 2) for a key no file has,
+    before anything compiles: a mistyped key would otherwise compile nothing and pass."""
+    from ..bib import BibFile
+
+    named = [k.strip() for k in keys.split(",") if k.strip()]
+    if not named:
+        return None
+    bibs = [BibFile.load(path) for path in paths]
+    missing = [k for k in named if all(bib.entry(k) is None for bib in bibs)]
+    if missing:
+        listed = ", ".join(f"'{k}'" for k in missing)
+        raise UsageError(f"--keys: no entry {listed} in {', '.join(map(str, paths))}")
+    return named
+
+
+def _compiled(path: Path, named: list[str] | None, setups: list[Setup]) -> list[Diagnostic]:
     from ..bib import BibFile
     from ..check.compile import latex_findings
 
-    named = [k.strip() for k in keys.split(",") if k.strip()] or None
     return latex_findings(BibFile.load(path), str(path), named, setups)
 
 
