@@ -53,3 +53,19 @@ def test_latex_keys_match_whatever_the_case_as_in_bibtex(monkeypatch: pytest.Mon
     monkeypatch.setattr(compile_module._Runner, "compile", fake_compile)
     compile_failures(bib, ["real2020"], [SETUPS[0]])
     assert compiled == [[bib.entries[0].raw]]
+
+
+def test_text_after_a_lone_dollar_is_checked_and_one_fix_is_enough(tmp_path: Path) -> None:
+    """A lone `$` is a dollar sign: the `_` after it stops LaTeX too, and was found only after a
+    first `--fix` had escaped the `$` (so a second `--fix` changed the file again)."""
+    bib = tmp_path / "list.bib"
+    bib.write_text(
+        "@misc{k, title = {Costs $5 per_unit & more}, author = {A}, year = {2020}}\n", encoding="utf-8"
+    )
+    codes = [(d.code, d.column) for d in check_path(bib, None) if d.code.startswith("E60")]
+    assert codes == [("E602", 25), ("E601", 31), ("E601", 37)]
+    assert run_cli(["validate", "--fix", str(bib)], tmp_path)[0] == 0
+    fixed = bib.read_bytes()
+    assert b"{Costs \\$5 per\\_unit \\& more}" in fixed
+    assert run_cli(["validate", "--fix", str(bib)], tmp_path)[0] == 0
+    assert bib.read_bytes() == fixed

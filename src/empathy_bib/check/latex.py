@@ -283,8 +283,12 @@ def _scan(raw: str, start: int, end: int, field: str, conv: Conventions) -> list
             found += _character_problem(tok, i, raw, start, end, conv)
     if math_open is not None:
         if dollars == 1:
+            # A dollar sign, not math: what follows it is text, checked as such (else a `_` there
+            # is found only once `--fix` has escaped the `$`, and a second `--fix` changes more).
             message = "a lone `$` starts math that never closes: write `\\$` for a dollar sign"
-            found.append(Problem("E602", math_open, 1, message, "\\$"))
+            before = [p for p in found if p.offset < math_open]
+            found = [*before, Problem("E602", math_open, 1, message, "\\$")]
+            found += _scan(raw, math_open + 1, end, field, conv)
         else:
             found.append(Problem("E603", math_open, 1, "math opened by `$` never closes"))
     return found
