@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -69,3 +72,20 @@ def test_text_after_a_lone_dollar_is_checked_and_one_fix_is_enough(tmp_path: Pat
     assert b"{Costs \\$5 per\\_unit \\& more}" in fixed
     assert run_cli(["validate", "--fix", str(bib)], tmp_path)[0] == 0
     assert bib.read_bytes() == fixed
+
+
+def test_sarif_uri_is_a_valid_reference_for_any_file_name(tmp_path: Path) -> None:
+    """`my refs #2 100%.bib` went into SARIF's `uri` as is: not an RFC 3986 reference (a space,
+    and `#` starting a fragment), so code scanning misplaces or rejects the result."""
+    name = "my refs #2 100%é.bib"
+    (tmp_path / name).write_text("@misc{k, title = {x}}\n", encoding="utf-8")
+    code, out, _ = run_cli(["validate", "--format", "sarif", name], tmp_path)
+    assert code == 1
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(out)["runs"][0]["results"]
+    }
+    assert len(uris) == 1
+    uri = uris.pop()
+    assert re.fullmatch(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})+", uri), uri
+    assert unquote(uri) == name and urlsplit(uri).path == uri

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from .. import __version__
 from ..terminal import printable
@@ -99,7 +100,7 @@ def format_sarif(diagnostics: Sequence[Diagnostic]) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": d.path.replace("\\", "/")},
+                        "artifactLocation": {"uri": _uri(d.path)},
                         "region": {"startLine": d.line, "startColumn": d.column},
                     }
                 }
@@ -125,6 +126,12 @@ def format_sarif(diagnostics: Sequence[Diagnostic]) -> str:
         ],
     }
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+def _uri(path: str) -> str:
+    """A path as SARIF's `uri` (an RFC 3986 reference): `/` separators, and a space, `#`, `%` or
+    non-ASCII letter percent-encoded, else `my refs.bib` or `a#b.bib` is not a valid reference."""
+    return quote(path.replace("\\", "/"), safe="/")
 
 
 def format_github(diagnostics: Sequence[Diagnostic], *, files: int = 1) -> str:
