@@ -89,3 +89,24 @@ def test_sarif_uri_is_a_valid_reference_for_any_file_name(tmp_path: Path) -> Non
     uri = uris.pop()
     assert re.fullmatch(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})+", uri), uri
     assert unquote(uri) == name and urlsplit(uri).path == uri
+
+
+def test_an_undefined_macro_in_a_string_is_found_where_it_is(tmp_path: Path) -> None:
+    """`@string{jn = "J. " # jnl}` with no `jnl` gave no finding, though the entries using `jn`
+    print "J. jnl"-less text in BibTeX; a macro is defined only by an @string above it."""
+    path = tmp_path / "list.bib"
+    path.write_text(
+        '@string{jn = "J. " # jnl}\n@string{early = late}\n@string{late = {L}}\n@string(ok = jan # late)\n'
+        "@article{k, title = {T}, author = {A}, journal = jn, year = {2020}}\n",
+        encoding="utf-8",
+    )
+    found = [(d.code, d.line, d.column, d.message) for d in check_path(path, None)]
+    assert found == [
+        ("E107", 1, 22, "undefined macro 'jnl' in @string jn (no @string defines it; did you mean {jnl}?)"),
+        (
+            "E107",
+            2,
+            17,
+            "undefined macro 'late' in @string early (no @string defines it; did you mean {late}?)",
+        ),
+    ]

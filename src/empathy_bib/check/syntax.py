@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..bib import Block, BlockKind, line_number
+from ..bib import MONTH_MACROS, Block, BlockKind, line_number
+from ..bib.values import string_value
 from ..record import Paper
 from ..text import group_end
 from .context import Context
@@ -43,12 +44,16 @@ class Finding:
 def check(ctx: Context) -> None:
     papers = iter(ctx.papers)  # one per ENTRY block, in the same order
     previous_failed = False
+    defined = dict(MONTH_MACROS)  # the macros an @string may use: those defined before it
     for block in ctx.bib.blocks:
         if block.kind is BlockKind.FAILED:
             finding = locate_failure(ctx.bib.text, block)
             ctx.report(finding.code, finding.offset, finding.message)
         elif block.kind is BlockKind.ENTRY:
             _check_entry(ctx, next(papers))
+        elif block.kind is BlockKind.STRING and block.key:
+            _check_string(ctx, block, defined)
+            defined[block.key.strip().lower()] = ""
         elif block.kind is BlockKind.TEXT and not previous_failed:
             _check_text(ctx, block)
         previous_failed = block.kind is BlockKind.FAILED
@@ -89,6 +94,16 @@ def _check_control_characters(ctx: Context) -> None:
                 name = _CONTROL_NAMES.get(char, f"U+{ord(char):04X}")
                 message = f"field '{f.name}' contains the control character \\x{ord(char):02x} ({name})"
                 ctx.report("E111", f.value_start + found.start(), message, entry.key)
+
+
+def _check_string(ctx: Context, block: Block, defined: dict[str, str]) -> None:
+    """An @string's value, as an entry's: BibTeX expands an undefined macro in it to nothing."""
+    raw = string_value(block.raw)
+    if not raw:
+        return
+    start = block.start + block.raw.index(raw, block.raw.find("=") + 1)
+    for finding in value_problems(raw, start, defined):
+        ctx.report(finding.code, finding.offset, finding.message.replace("{field}", f"@string {block.key}"))
 
 
 def _duplicate_fields(ctx: Context, entry: Block) -> None:
