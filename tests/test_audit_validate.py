@@ -92,8 +92,8 @@ def test_sarif_uri_is_a_valid_reference_for_any_file_name(tmp_path: Path) -> Non
 
 
 def test_an_undefined_macro_in_a_string_is_found_where_it_is(tmp_path: Path) -> None:
-    """`@string{jn = "J. " # jnl}` with no `jnl` gave no finding, though the entries using `jn`
-    print "J. jnl"-less text in BibTeX; a macro is defined only by an @string above it."""
+    """`@string{jn = "J. " # jnl}` with no `jnl` gave no finding (BibTeX warns and expands it to
+    nothing); a macro is defined only by an @string above it."""
     path = tmp_path / "list.bib"
     path.write_text(
         '@string{jn = "J. " # jnl}\n@string{early = late}\n@string{late = {L}}\n@string(ok = jan # late)\n'
