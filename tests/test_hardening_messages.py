@@ -100,6 +100,18 @@ def test_render_refuses_a_list_with_control_characters_and_prints_them_escaped(p
     assert not (project / "README.md").exists()
 
 
+def test_a_key_with_a_control_character_is_refused_by_validate_and_render(project: Path) -> None:
+    first_key = LIST.split("{", 1)[1].split(",", 1)[0]
+    (project / "references.bib").write_text(LIST.replace(first_key, f"zh{ESC}[31mang\a", 1), encoding="utf-8")
+    done = run(project, "validate")
+    assert done.returncode == 1
+    assert_no_controls(done.stdout, done.stderr)
+    assert "E111 the key contains the control character \\x1b (ESC)" in done.stdout
+    done = run(project, "render")
+    assert done.returncode == 2 and "E111" in done.stderr
+    assert not (project / "README.md").exists()
+
+
 def test_add_prints_pasted_entries_escaped(project: Path) -> None:
     pasted = project / "pasted.bib"
     pasted.write_text(

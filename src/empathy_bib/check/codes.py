@@ -91,8 +91,8 @@ CHECKS: dict[str, Check] = _checks(
         "E111",
         "control-character",
         ERROR,
-        "A control character (such as ESC, NUL or DEL; tabs and line breaks excepted) in a field "
-        "value: no text means one, and printed it could drive a terminal.",
+        "A control character (such as ESC, NUL or DEL; tabs and line breaks excepted) in a key or a "
+        "field value: no text means one, and printed it could drive a terminal.",
         "Delete the character; it often comes from copying text out of a PDF or a terminal.",
     ),
     # ------------------------------------------------------------------ identity

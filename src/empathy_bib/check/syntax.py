@@ -85,15 +85,20 @@ def _check_entry(ctx: Context, paper: Paper) -> None:
 
 
 def _check_control_characters(ctx: Context) -> None:
-    """E111 at the first control character of each field value."""
+    """E111 at the first control character of each key and field value."""
     for entry in ctx.bib.entries:
+        found = _CONTROL_CHAR.search(entry.key or "")
+        if found:  # render would copy it into README.md, the page and bib/ as it is
+            ctx.report("E111", entry.start, f"the key contains {_control(found.group())}", entry.key)
         for f in entry.fields:
             found = _CONTROL_CHAR.search(f.raw_value)
             if found:
-                char = found.group()
-                name = _CONTROL_NAMES.get(char, f"U+{ord(char):04X}")
-                message = f"field '{f.name}' contains the control character \\x{ord(char):02x} ({name})"
+                message = f"field '{f.name}' contains {_control(found.group())}"
                 ctx.report("E111", f.value_start + found.start(), message, entry.key)
+
+
+def _control(char: str) -> str:
+    return f"the control character \\x{ord(char):02x} ({_CONTROL_NAMES.get(char, f'U+{ord(char):04X}')})"
 
 
 def _check_string(ctx: Context, block: Block, defined: dict[str, str]) -> None:
