@@ -121,6 +121,16 @@ def is_valid_anthology_id(value: str) -> bool:
     return bool(ANTHOLOGY_NEW_RE.match(value) or ANTHOLOGY_OLD_RE.match(value))
 
 
+def arxiv_url(arxiv_id: str) -> str:
+    """An arXiv paper's abstract page."""
+    return f"{_ARXIV_ABS}{arxiv_id}"
+
+
+def anthology_url(anthology_id: str) -> str:
+    """An Anthology paper's landing page."""
+    return f"{_ANTHOLOGY_URL}{anthology_id}/"
+
+
 def anthology_from_url(url: str) -> str | None:
     """The Anthology id in an aclanthology.org (or old aclweb.org) URL, PDF and .bib included."""
     url = url.strip()
@@ -146,9 +156,20 @@ def parse_anthology(value: str) -> str | None:
     return anthology_from_url(text)
 
 
+_ANTHOLOGY_DOI_PREFIX = "10.18653/v1/"
+
+
 def anthology_doi(anthology_id: str) -> str:
     """The candidate DOI of an Anthology paper; only a candidate until Crossref confirms it."""
-    return f"10.18653/v1/{anthology_id}"
+    return f"{_ANTHOLOGY_DOI_PREFIX}{anthology_id}"
+
+
+def anthology_from_doi(doi: str) -> str | None:
+    """The Anthology id an ACL DOI (`10.18653/v1/<id>`, prefix in any case) carries, as written."""
+    if doi[: len(_ANTHOLOGY_DOI_PREFIX)].lower() != _ANTHOLOGY_DOI_PREFIX:
+        return None
+    candidate = doi[len(_ANTHOLOGY_DOI_PREFIX) :]
+    return candidate if is_valid_anthology_id(candidate) else None
 
 
 # ---------------------------------------------------------------------- URLs

@@ -230,7 +230,7 @@ class Paper:
         if landing and ids.is_pdf_url(landing):
             pdf, landing = landing, None
         code = self.get(CODE_FIELD)
-        arxiv = f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else None
+        arxiv = ids.arxiv_url(self.arxiv_id) if self.arxiv_id else None
         if landing and arxiv and self.identifiers.url_arxiv_id:  # `url` is the arXiv page itself
             arxiv = None
         return Links(

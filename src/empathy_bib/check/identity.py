@@ -27,7 +27,6 @@ from .listrules import INVISIBLE, LOOKALIKES
 _KIND_NAMES = {"doi": "DOI", "arxiv": "arXiv id", "anthology": "Anthology id"}
 _DUPLICATE_CODES = {"doi": "E202", "arxiv": "E203", "anthology": "E204"}
 _ARXIV_DOI_PREFIX = "10.48550/arxiv."
-_ANTHOLOGY_DOI_PREFIX = "10.18653/v1/"
 # Titles this close (rapidfuzz ratio of normalised titles, 0-100) are one paper's.
 SAME_PAPER_RATIO = 80.0
 SIMILAR_TITLE_RATIO = 90.0
@@ -96,10 +95,9 @@ def _add_doi_identifiers(out: list[Ident], doi: str, offset: int) -> None:
         arxiv = ids.parse_arxiv(doi[len(_ARXIV_DOI_PREFIX) :])
         if arxiv:
             out.append(Ident("arxiv", arxiv, "doi", offset))
-    if doi.startswith(_ANTHOLOGY_DOI_PREFIX):
-        candidate = ids.parse_anthology(doi[len(_ANTHOLOGY_DOI_PREFIX) :])
-        if candidate:
-            out.append(Ident("anthology", candidate.lower(), "doi", offset))
+    anthology = ids.anthology_from_doi(doi)
+    if anthology:
+        out.append(Ident("anthology", anthology.lower(), "doi", offset))
 
 
 def _add_url_identifiers(out: list[Ident], found: Identifiers, url: str, offset: int) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .. import ids
 from ..bib import Block
 from ..record import Paper
 from .context import Context
@@ -99,7 +100,7 @@ def _check_arxiv_url(ctx: Context, paper: Paper) -> None:
         ctx.report(
             "W403",
             paper.block.start,
-            f"arXiv id {arxiv_id} but no 'url': add url = {{https://arxiv.org/abs/{arxiv_id}}}",
+            f"arXiv id {arxiv_id} but no 'url': add url = {{{ids.arxiv_url(arxiv_id)}}}",
             paper.key,
         )
 

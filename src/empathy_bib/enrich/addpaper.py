@@ -28,7 +28,6 @@ from .newentry import NewEntry, entry_from_work
 from .records import Work
 from .services import ServiceConfig
 
-ANTHOLOGY_DOI_PREFIX = "10.18653/v1/"
 # How close the published record's title must be to the arXiv title to be taken as the same paper.
 SAME_TITLE_SCORE = 90.0
 
@@ -142,12 +141,11 @@ def _published_version(session: requests.Session, config: ServiceConfig, preprin
 
 def _record_for_doi(session: requests.Session, config: ServiceConfig, doi: str) -> Work | None:
     """The Anthology's record for its own DOIs (authoritative for venue and pages), else Crossref's."""
-    if doi.lower().startswith(ANTHOLOGY_DOI_PREFIX):
-        anthology_id = doi[len(ANTHOLOGY_DOI_PREFIX) :]
-        if ids.is_valid_anthology_id(anthology_id):
-            record = anthology.get(session, config, anthology_id)
-            if record is not None:
-                return record
+    anthology_id = ids.anthology_from_doi(doi)
+    if anthology_id:
+        record = anthology.get(session, config, anthology_id)
+        if record is not None:
+            return record
     return crossref.get_work(session, config, doi)
 
 

@@ -79,5 +79,5 @@ def work_from_record(paper: Paper, anthology_id: str) -> Work:
         address=text("address") or "",
         doi=doi,
         anthology_id=anthology_id,
-        url=f"https://aclanthology.org/{anthology_id}/",
+        url=ids.anthology_url(anthology_id),
     )

@@ -75,7 +75,7 @@ def _entry(entry: ET.Element) -> Work | None:
         publisher="arXiv",
         arxiv_id=arxiv_id,
         doi=ids.arxiv_doi(arxiv_id),
-        url=f"https://arxiv.org/abs/{arxiv_id}",
+        url=ids.arxiv_url(arxiv_id),
         abstract=" ".join(_find(entry, "atom:summary").split()),
         journal_ref=" ".join(_find(entry, "arxiv:journal_ref").split()),
         related_dois=(doi,) if doi else (),

@@ -45,9 +45,8 @@ def identity_of(paper: Paper) -> Identity:
     doi = ids.normalize_doi(paper.doi) if paper.doi else None
     arxiv_id = paper.arxiv_id or (ids.parse_arxiv(doi) if doi else None)
     anthology_id = paper.anthology_id
-    if anthology_id is None and doi and doi.startswith("10.18653/v1/"):
-        candidate = paper.doi[len("10.18653/v1/") :] if paper.doi else ""
-        anthology_id = candidate if ids.is_valid_anthology_id(candidate) else None
+    if anthology_id is None and paper.doi:
+        anthology_id = ids.anthology_from_doi(paper.doi)
     title = title_key(paper.get("title") or "") or None
     return Identity(doi=doi, arxiv_id=arxiv_id, anthology_id=anthology_id, title=title)
 

@@ -113,10 +113,10 @@ def _landing_url(url: str) -> str | None:
         return None
     anthology_id = ids.anthology_from_url(url)
     if anthology_id:
-        return f"https://aclanthology.org/{anthology_id}/"
+        return ids.anthology_url(anthology_id)
     arxiv_id = ids.arxiv_from_url(url)
     if arxiv_id:
-        return f"https://arxiv.org/abs/{arxiv_id}"
+        return ids.arxiv_url(arxiv_id)
     return url.strip() if ids.classify_url(url) == "abs" else None
 
 

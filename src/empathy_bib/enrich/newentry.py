@@ -103,17 +103,15 @@ def entry_type_for(work: Work) -> str:
 
 def canonical_url(work: Work, doi: str | None, arxiv_id: str | None) -> str:
     """The landing page: the Anthology's page, the arXiv abstract, the publisher's, or the DOI's."""
-    anthology_id = work.anthology_id or (
-        doi[len("10.18653/v1/") :] if doi and doi.lower().startswith("10.18653/v1/") else None
-    )
+    anthology_id = work.anthology_id or (ids.anthology_from_doi(doi) if doi else None)
     if anthology_id and ids.is_valid_anthology_id(anthology_id):
-        return f"https://aclanthology.org/{anthology_id}/"
+        return ids.anthology_url(anthology_id)
     if work.url and ids.is_web_url(work.url) and ids.classify_url(work.url) == "abs":
         return work.url.strip()
     if doi and not doi.lower().startswith("10.48550/"):
         return f"https://doi.org/{doi}"
     if arxiv_id:
-        return f"https://arxiv.org/abs/{arxiv_id}"
+        return ids.arxiv_url(arxiv_id)
     return f"https://doi.org/{doi}" if doi else ""
 
 
