@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-# C0 but tab, LF and a CR that ends a line (CRLF); DEL; C1.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+# C0 but tab, LF and CR; DEL; C1: no text means one (validate reports them in values, E111).
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What is shown escaped: those, and a CR that does not end a line (CRLF) and would overwrite it.
+CONTROL = re.compile(CONTROL_CHARACTER.pattern + r"|\r(?!\n)")
 
 
 def printable(text: str) -> str:

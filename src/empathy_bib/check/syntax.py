@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..bib import MONTH_MACROS, Block, BlockKind, line_number
 from ..bib.values import string_value
 from ..record import Paper
+from ..terminal import CONTROL_CHARACTER
 from ..text import group_end
 from .context import Context
 
@@ -28,9 +29,8 @@ _BARE = re.compile(r"[^\s,#{}\"=()]+")
 _NUMBER = re.compile(r"\d+")
 _LOOKS_LIKE_BIBTEX = re.compile(r"[={}]")
 # C0 controls but tab and line breaks (`\r` ends lines in some files), DEL, C1 controls.
-_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_ASCII_CONTROLS = [*map(chr, range(0x09)), "\x0b", "\x0c", *map(chr, range(0x0E, 0x20)), "\x7f"]
-_CONTROLS = [*_ASCII_CONTROLS, *map(chr, range(0x80, 0xA0))]
+_CONTROLS = [chr(c) for c in range(0xA0) if CONTROL_CHARACTER.match(chr(c))]
+_ASCII_CONTROLS = [c for c in _CONTROLS if c.isascii()]
 _CONTROL_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "BS", "\x0c": "FF", "\x1b": "ESC", "\x7f": "DEL"}
 
 
@@ -62,7 +62,7 @@ def check(ctx: Context) -> None:
 
 
 def _has_control_character(text: str) -> bool:
-    """`_CONTROL_CHAR.search(text)`, as one fast substring search per control character (the
+    """`CONTROL_CHARACTER.search(text)`, as one fast substring search per control character (the
     character class scans the whole text much slower); an ASCII text has no C1 control."""
     return any(c in text for c in (_ASCII_CONTROLS if text.isascii() else _CONTROLS))
 
@@ -87,11 +87,11 @@ def _check_entry(ctx: Context, paper: Paper) -> None:
 def _check_control_characters(ctx: Context) -> None:
     """E111 at the first control character of each key and field value."""
     for entry in ctx.bib.entries:
-        found = _CONTROL_CHAR.search(entry.key or "")
+        found = CONTROL_CHARACTER.search(entry.key or "")
         if found:  # render would copy it into README.md, the page and bib/ as it is
             ctx.report("E111", entry.start, f"the key contains {_control(found.group())}", entry.key)
         for f in entry.fields:
-            found = _CONTROL_CHAR.search(f.raw_value)
+            found = CONTROL_CHARACTER.search(f.raw_value)
             if found:
                 message = f"field '{f.name}' contains {_control(found.group())}"
                 ctx.report("E111", f.value_start + found.start(), message, entry.key)
