@@ -194,10 +194,3 @@ def append_entries(bib: BibFile, index: DuplicateIndex, entries: Sequence[NewEnt
         index.add(identity, entry.key, 0)
         text += ("\n" if text else "") + entry.text
     bib.apply([bib.plan_append(text)])
-
-
-def entry_lines(bib: BibFile, key: str) -> tuple[int, int]:
-    block = bib.entry(key)
-    if block is None:
-        return 0, 0
-    return bib.line_of(block.start), bib.line_of(max(block.start, block.end - 1))
