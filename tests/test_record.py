@@ -5,9 +5,9 @@ from hypothesis import strategies as st
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person
 
-from empathy_bib.bib import BibFile, resolve_value
+from empathy_bib.bib import BibFile, plain_value, resolve_value
 from empathy_bib.names import Author, parse_names
-from empathy_bib.record import papers_of, plain_value
+from empathy_bib.record import papers_of
 from empathy_bib.render.csljson import csl_name
 from empathy_bib.text import to_unicode
 

@@ -10,18 +10,17 @@ papers: names (`names.Author`, split by pybtex's rules before decoding) and iden
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from . import ids
-from .bib import BibFile, Block, FieldSpan, resolve_value, scan
+from .bib import BibFile, Block, FieldSpan, plain_value, resolve_value
 from .names import Author, parse_names
 from .text import MONTHS, Span, protected_spans, to_unicode
 
-__all__ = ["CODE_FIELD", "MONTHS", "Author", "Identifiers", "Links", "Paper", "papers_of", "plain_value"]
+__all__ = ["CODE_FIELD", "MONTHS", "Author", "Identifiers", "Links", "Paper", "papers_of"]
 
 _T = TypeVar("_T")
 
@@ -115,7 +114,7 @@ class Paper:
             name = name.lower()
             value = self.fields.get(name)
             if value is None and name in _DEFERRED and name in self.spans:
-                resolved = _value(self.spans[name].raw_value, self.macros)
+                resolved = resolve_value(self.spans[name].raw_value, self.macros).text
                 value = resolved if resolved and not resolved.isspace() else None
         return value
 
@@ -245,7 +244,6 @@ class Paper:
 # ---------------------------------------------------------------------- building
 
 # One brace group (up to the scanner's nesting depth) or one quoted string: no `#` to evaluate.
-_ONE_GROUP = re.compile(f"(?:{scan._BRACED})|(?:{scan._QUOTED})")
 # Field names lower-cased once per spelling, not once per field.
 _LOWER: dict[str, str] = {}
 # The last papers built for each live file, and the blocks they were built from (a file that is
@@ -307,28 +305,3 @@ def _paper(entry: Block, macros: dict[str, str], line: int) -> Paper:
     return Paper(
         entry.key or "", entry.entry_type or "", entry, values, spans, tuple(irregular), line, macros
     )
-
-
-def plain_value(raw: str, macros: dict[str, str]) -> str | None:
-    """The value of a raw value of the common shapes (one group, a number, a defined macro), else None.
-
-    None means the value needs `resolve_value` (and the syntax checks' closer look).
-    """
-    first = raw[:1]
-    if first == "{":
-        inner = raw[1:-1]
-        if raw[-1] == "}" and "{" not in inner and "}" not in inner and "\\" not in inner:
-            return inner  # the usual value, text in braces with no brace or escape inside
-    # An escaped brace (`\{`) can be read as one group or as text beside a group: the general
-    # path decides, so both paths always agree.
-    if first in ("{", '"') and "\\{" not in raw and "\\}" not in raw and _ONE_GROUP.fullmatch(raw):
-        return raw[1:-1]
-    if raw.isdigit():
-        return raw
-    return macros.get(raw.lower())
-
-
-def _value(raw: str, macros: dict[str, str]) -> str:
-    """`resolve_value(raw, macros).text`, without its character loop for the common shapes."""
-    value = plain_value(raw, macros)
-    return value if value is not None else resolve_value(raw, macros).text

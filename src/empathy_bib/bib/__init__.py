@@ -15,7 +15,7 @@ from .edits import Splice
 from .file import BOM, BibFile, line_number, read_bib_bytes
 from .scan import FieldSpan
 from .split import Block, BlockKind
-from .values import MONTH_MACROS, Resolved, resolve_value, split_concatenation
+from .values import MONTH_MACROS, Resolved, plain_value, resolve_value, split_concatenation
 
 __all__ = [
     "BOM",
@@ -31,6 +31,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "line_number",
+    "plain_value",
     "read_bib_bytes",
     "resolve_value",
     "split_concatenation",

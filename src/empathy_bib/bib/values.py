@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..text import MONTHS
+from . import scan
 from .split import Block, BlockKind
 
 # Month macros every BibTeX style and biber predefine.
@@ -64,8 +65,34 @@ def split_concatenation(raw: str) -> list[str]:
     return parts
 
 
+# One brace group (the scanner's nesting) or one quoted string: no `#` to evaluate.
+_ONE_GROUP = re.compile(f"(?:{scan._BRACED})|(?:{scan._QUOTED})")
+
+
+def plain_value(raw: str, macros: dict[str, str]) -> str | None:
+    """The value of a raw value of the common shapes (one group, a number, a defined macro), else None.
+
+    None means the value needs `resolve_value`'s general path (and the syntax checks' closer look).
+    """
+    first = raw[:1]
+    if first == "{":
+        inner = raw[1:-1]
+        if raw[-1] == "}" and "{" not in inner and "}" not in inner and "\\" not in inner:
+            return inner  # the usual value, text in braces with no brace or escape inside
+    # An escaped brace (`\{`) can be read as one group or as text beside a group: the general
+    # path decides, so both paths always agree.
+    if first in ("{", '"') and "\\{" not in raw and "\\}" not in raw and _ONE_GROUP.fullmatch(raw):
+        return raw[1:-1]
+    if raw.isdigit():
+        return raw
+    return macros.get(raw.lower())
+
+
 def resolve_value(raw: str, macros: dict[str, str]) -> Resolved:
     """Evaluate a raw field value: `{...}`, `"..."`, numbers, macros, and `#` concatenation."""
+    plain = plain_value(raw, macros)
+    if plain is not None:  # most values: no character loop
+        return Resolved(plain)
     out: list[str] = []
     undefined: list[str] = []
     for part in split_concatenation(raw):

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import ids
-from ..bib import BibFile, Block, FieldSpan, Splice
+from ..bib import BibFile, Block, FieldSpan, Splice, plain_value
 from ..errors import BibParseError
-from ..record import plain_value
 from ..text import MONTHS, month_macro
 from . import latex
 from .fields import fixed_pages

@@ -76,7 +76,7 @@ def _check_entry(ctx: Context, paper: Paper) -> None:
         ctx.report("E105", entry.start, f"@{entry.entry_type} entry has no citation key")
     if len(paper.spans) != len(entry.fields):
         _duplicate_fields(ctx, entry)
-    # Only values that are not plain (`record.plain_value`) can have a problem: found while
+    # Only values that are not plain (`bib.plain_value`) can have a problem: found while
     # building the paper, so most entries have none to re-read.
     for f in paper.irregular:
         for finding in value_problems(f.raw_value, f.value_start, ctx.macros):
