@@ -7,6 +7,7 @@ the Anthology's BibTeX), so the fake cannot drift into a shape only our own clie
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -253,3 +254,13 @@ def test_every_truth_record_parses_with_its_client() -> None:
             work = anthology.get(session, config, anthology_id)
             assert work is not None and work.authors, anthology_id
     http.close_sessions()
+
+
+def test_truth_json_is_what_make_truth_writes_from_the_shared_facts() -> None:
+    shared = TRUTH.parents[3].parent / "shared"
+    if not (shared / "data" / "papers.tsv").exists():
+        pytest.skip("../shared (papers.tsv) is not next to this clone")
+    from tests.fixtures.registry import make_truth
+
+    rebuilt = json.loads(json.dumps(make_truth.build(shared), ensure_ascii=False))
+    assert rebuilt == load_truth(), "run tests/fixtures/registry/make_truth.py and commit truth.json"
