@@ -264,3 +264,12 @@ def test_truth_json_is_what_make_truth_writes_from_the_shared_facts() -> None:
 
     rebuilt = json.loads(json.dumps(make_truth.build(shared), ensure_ascii=False))
     assert rebuilt == load_truth(), "run tests/fixtures/registry/make_truth.py and commit truth.json"
+
+
+def test_seeded_errors_files_are_what_their_generator_writes_from_references_bib() -> None:
+    from tests.fixtures import seeded_errors
+
+    folder = TRUTH.parents[1]
+    text, expected = seeded_errors.build((folder.parents[1] / "references.bib").read_text(encoding="utf-8"))
+    assert (folder / "seeded_errors.bib").read_text(encoding="utf-8") == text
+    assert json.loads((folder / "seeded_errors.json").read_text(encoding="utf-8")) == expected
