@@ -4,8 +4,9 @@ An identifier is an arXiv id (bare, `arXiv:`, abs/pdf URL), a DOI (bare, `doi:`,
 an ACL Anthology id (bare, new or old style, or URL). Metadata comes from the service that owns
 the identifier: arXiv's Atom feed, Crossref for publisher DOIs, DataCite for arXiv's
 `10.48550/...` DOIs, the Anthology's own `.bib` for Anthology papers. An arXiv paper whose feed
-names a published version becomes an entry for that version (with `eprint` kept) only when the
-published record's title agrees; otherwise it stays an arXiv-only `@misc`.
+names a published version becomes an entry for that version (with `eprint` kept) when
+`published.published_version` accepts it (same title or same authors, not a workshop version);
+otherwise it stays an arXiv-only `@misc`.
 """
 
 from __future__ import annotations
@@ -23,13 +24,10 @@ from ..record import papers_of
 from ..taxonomy import Taxonomy
 from . import anthology, arxiv, crossref, datacite
 from .duplicates import DuplicateError, DuplicateIndex, Identity, identity_of_text
-from .match import title_similarity
 from .newentry import NewEntry, entry_from_work
+from .published import published_version
 from .records import Work
 from .services import ServiceConfig
-
-# How close the published record's title must be to the arXiv title to be taken as the same paper.
-SAME_TITLE_SCORE = 90.0
 
 
 class UnknownPaperError(EmpathyBibError):
@@ -118,35 +116,11 @@ def _arxiv_work(session: requests.Session, config: ServiceConfig, arxiv_id: str)
     preprint = arxiv.get(session, config, arxiv_id)
     if preprint is None:
         return None
-    published = _published_version(session, config, preprint)
+    # Only the feed's own link: `add` of an arXiv id asks nothing beyond arXiv and the record it names.
+    published = published_version(session, config, preprint, feed_only=True)
     if published is None:
         return preprint
-    return dataclasses.replace(published, arxiv_id=preprint.arxiv_id)
-
-
-def _published_version(session: requests.Session, config: ServiceConfig, preprint: Work) -> Work | None:
-    """The published record the feed points at, if it exists and is the same paper."""
-    for raw in preprint.related_dois:
-        doi = ids.parse_doi(raw)
-        if doi is None or doi.lower().startswith("10.48550/"):
-            continue
-        candidate = _record_for_doi(session, config, doi)
-        if candidate is None:
-            continue
-        score, numbers_agree = title_similarity(preprint.title, candidate)
-        if score >= SAME_TITLE_SCORE and numbers_agree:
-            return candidate
-    return None
-
-
-def _record_for_doi(session: requests.Session, config: ServiceConfig, doi: str) -> Work | None:
-    """The Anthology's record for its own DOIs (authoritative for venue and pages), else Crossref's."""
-    anthology_id = ids.anthology_from_doi(doi)
-    if anthology_id:
-        record = anthology.get(session, config, anthology_id)
-        if record is not None:
-            return record
-    return crossref.get_work(session, config, doi)
+    return dataclasses.replace(published.work, arxiv_id=preprint.arxiv_id)
 
 
 def work_with_subtitle(work: Work) -> Work:

@@ -31,8 +31,16 @@ def get_work(session: requests.Session, config: ServiceConfig, doi: str) -> Work
 
 def search(session: requests.Session, config: ServiceConfig, query: str, rows: int = 5) -> list[Work]:
     """The top `rows` candidates of a `query.bibliographic` search (unvalidated, in Crossref's order)."""
+    return _work_list(session, config, {"query.bibliographic": query, "rows": str(rows)})
+
+
+def related_to(session: requests.Session, config: ServiceConfig, doi: str, rows: int = 5) -> list[Work]:
+    """Works whose `relation` names `doi` (a published version that `has-preprint` it, say)."""
+    return _work_list(session, config, {"filter": f"relation.object:{doi}", "rows": str(rows)})
+
+
+def _work_list(session: requests.Session, config: ServiceConfig, params: dict[str, str]) -> list[Work]:
     url = f"{config.crossref_url}/works"
-    params = {"query.bibliographic": query, "rows": str(rows)}
     data = fetch_json(session, config, SERVICE, url, params)
     if data is None:
         return []

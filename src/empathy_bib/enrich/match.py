@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rapidfuzz import fuzz
 
@@ -342,3 +344,53 @@ def _preferred(verdicts: list[Verdict]) -> list[Verdict]:
 def _same_year(paper: Paper, verdicts: list[Verdict]) -> list[Verdict]:
     exact = [v for v in verdicts if v.evidence.year_difference == 0]
     return exact or verdicts
+
+
+# ---------------------------------------------------------------------- same author list
+# (published versions: `enrich.published` accepts a search hit only with the preprint's authors)
+
+
+class _Person(Protocol):
+    @property
+    def given(self) -> str: ...
+    @property
+    def family(self) -> str: ...
+    @property
+    def suffix(self) -> str: ...
+    @property
+    def literal(self) -> bool: ...
+
+
+def _same_person(mine: _Person, theirs: _Person, *, full: bool) -> bool:
+    """Same family (or the same whole name split elsewhere) and, when both have one, same initial.
+
+    `full`: both must have given names, so an initial is always compared (a renamed paper has
+    no title to lean on).
+    """
+    if mine.literal or theirs.literal:
+        return _name_key(mine.family) == _name_key(theirs.family)
+    family, other = _name_key(mine.family), _name_key(theirs.family)
+    whole = _name_key(mine.given + mine.family + mine.suffix) == _name_key(
+        theirs.given + theirs.family + theirs.suffix
+    )
+    compound = len(family) > 3 and len(other) > 3 and (family.endswith(other) or other.endswith(family))
+    if not (family == other or whole or compound):
+        return False
+    mine_initial, their_initial = _initial(mine.given), _initial(theirs.given)
+    if full and not (mine_initial and their_initial):
+        return False
+    return not (mine_initial and their_initial) or mine_initial == their_initial
+
+
+def same_author_list(mine: Sequence[_Person], theirs: Sequence[_Person], *, full: bool = False) -> bool:
+    """The same people in the same order: same count, same families, initials agreeing.
+
+    A shared "Li" or "Wang" means nothing alone, so every name is compared, in order; a list
+    truncated with `and others` is never the same list. `full` (see `_same_person`) is for a
+    candidate whose title changed.
+    """
+    if not mine or len(mine) != len(theirs):
+        return False
+    if any(_name_key(p.family) == "others" for p in (*mine, *theirs)):
+        return False
+    return all(_same_person(a, b, full=full) for a, b in zip(mine, theirs, strict=True))
