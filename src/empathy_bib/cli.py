@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("render", "regenerate README.md, bib/<category>.bib, CSL-JSON and the HTML page"),
     "add": ("add", "add a paper from an arXiv id, a DOI or an ACL Anthology URL"),
     "cite": ("cite", "print formatted references (APA, IEEE, ACL, ...) for citation keys"),
+    "upgrade": ("upgrade", "rewrite arXiv-only entries into their published versions, in place"),
 }
 
 

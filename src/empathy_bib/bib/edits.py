@@ -26,6 +26,7 @@ class SetField:
     key: str
     name: str
     value: str
+    bare: bool = False  # written without braces: a macro (`month = jul`) or a number
 
 
 @dataclass(frozen=True)
@@ -70,18 +71,32 @@ def splice_text(text: str, splices: Sequence[Splice], path: Path | None = None) 
 
 
 def plan_set_field(
-    text: str, entry: Block, name: str, value: str, newline: str, path: Path | None = None
+    text: str,
+    entry: Block,
+    name: str,
+    value: str,
+    newline: str,
+    path: Path | None = None,
+    *,
+    after: str | None = None,
+    bare: bool = False,
 ) -> Splice:
-    """The splice that sets `name = {value}` in `entry`, inserting the field if absent."""
+    """The splice that sets `name = {value}` in `entry`, inserting the field if absent: after
+    field `after` when the entry has it (keeping the list's field order), else after the last.
+    `bare`: `name = value`, for a month macro or a number (nothing else is accepted)."""
     check_value(value)
+    if bare and not _BARE_VALUE.fullmatch(value):
+        raise EditError(f"{value!r} cannot be written without braces", path=path)
     existing = [f for f in entry.fields if f.key == name.lower()]
     if len(existing) > 1:
         raise EditError(f"entry '{entry.key}' has field '{name}' more than once", path=path)
-    intent = SetField(entry.key or "", name, value)
+    intent = SetField(entry.key or "", name, value, bare)
+    written = value if bare else "{" + value + "}"
     if existing:
         f = existing[0]
-        return Splice(f.value_start, f.value_end, "{" + value + "}", intent)
-    splice = _plan_insert(text, entry, name, value, newline)
+        return Splice(f.value_start, f.value_end, written, intent)
+    anchor = entry.field(after) if after else None
+    splice = _plan_insert(text, entry, name, written, newline, anchor)
     return Splice(splice.start, splice.end, splice.text, intent)
 
 
@@ -142,6 +157,7 @@ def _line_start(text: str, offset: int) -> int:
 
 
 _EOL = re.compile(r"\r\n?|\n")
+_BARE_VALUE = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]*|[0-9]+")
 
 
 def _line_end(text: str, offset: int) -> tuple[int, int] | None:
@@ -154,15 +170,18 @@ def _only_blanks_before(text: str, offset: int) -> bool:
     return text[_line_start(text, offset) : offset].strip() == ""
 
 
-def _plan_insert(text: str, entry: Block, name: str, value: str, nl: str) -> Splice:
+def _plan_insert(
+    text: str, entry: Block, name: str, written: str, nl: str, anchor: FieldSpan | None = None
+) -> Splice:
+    """Insert `name = <written>` after `anchor` (default: the last field), laid out like it."""
     name = name.upper() if all(f.name.isupper() for f in entry.fields) and entry.fields else name.lower()
     if not entry.fields:
-        return _plan_insert_into_empty(text, entry, name, value)
-    last = entry.fields[-1]
+        return _plan_insert_into_empty(text, entry, name, written)
+    last = anchor or entry.fields[-1]
     equals = text[last.name_end : last.value_start]
     if "\n" in equals or "=" not in equals:
         equals = " = "
-    assignment = f"{name}{equals}{{{value}}}"
+    assignment = f"{name}{equals}{written}"
     after_value = skip_blanks(text, last.value_end)
     has_comma = after_value < len(text) and text[after_value] == ","
     if _only_blanks_before(text, last.name_start):
@@ -179,12 +198,12 @@ def _plan_insert(text: str, entry: Block, name: str, value: str, nl: str) -> Spl
     return Splice(last.value_end, last.value_end, f", {assignment}")
 
 
-def _plan_insert_into_empty(text: str, entry: Block, name: str, value: str) -> Splice:
+def _plan_insert_into_empty(text: str, entry: Block, name: str, written: str) -> Splice:
     close = entry.end - 1  # the closing delimiter
     head = text[entry.start : close]
     sep = " " if head.rstrip().endswith(",") else ", "
     at = entry.start + len(head.rstrip())
-    return Splice(at, at, f"{sep}{name} = {{{value}}}")
+    return Splice(at, at, f"{sep}{name} = {written}")
 
 
 def _plan_remove(text: str, entry: Block, f: FieldSpan) -> Splice:
@@ -247,7 +266,7 @@ def _rebase_one(
     if name is None or _values(old, name) != _values(new, name):
         raise ConflictError(f"entry '{old.key}' was changed" + (f" (its field '{name}')" if name else ""))
     if isinstance(intent, SetField):
-        return plan_set_field(text, new, intent.name, intent.value, newline)
+        return plan_set_field(text, new, intent.name, intent.value, newline, bare=intent.bare)
     if isinstance(intent, RemoveField):
         return plan_remove_field(text, new, intent.name)
     f = new.field(name)

@@ -90,7 +90,7 @@ def _run_add(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) -> in
 
     ident = addpaper.parse_identifier(args.id)
     categories = addpaper.parse_categories(args.category, taxonomy)
-    bib = _load_complete(bib_path)
+    bib = load_complete(bib_path)
     index = addpaper.existing_index(bib)
     # Known identifiers are refused before any request: no network needed to say "already there".
     addpaper.refuse_duplicate(index, ident.identity, str(ident))
@@ -111,7 +111,7 @@ def _run_import(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) ->
     pasted = importbib.read_pasted(text, origin)
     if args.key and len(pasted) > 1:
         raise UsageError(f"--key names one entry, but {origin} holds {len(pasted)}")
-    bib = _load_complete(bib_path)
+    bib = load_complete(bib_path)
     index = addpaper.existing_index(bib)
     taken = [e.key for e in bib.entries if e.key]
     if args.key:
@@ -172,7 +172,7 @@ def _read_paste(source: str) -> tuple[str, str]:
         raise UsageError(f"{path}: cannot read it ({exc})") from None
 
 
-def _load_complete(path: Path) -> BibFile:
+def load_complete(path: Path) -> BibFile:
     """The list, refused before any request when it did not parse completely (it must not be rewritten)."""
     bib = BibFile.load(path)
     if not bib.is_complete:

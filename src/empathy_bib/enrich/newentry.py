@@ -153,11 +153,7 @@ def entry_from_work(
     if doi is None and entry_type == "misc" and arxiv_id:
         doi = ids.arxiv_doi(arxiv_id)  # not a guess: arXiv registers this DOI for every paper
     if title_latex is None:
-        title_latex = (
-            latex_title_from_spans(protected_spans(work.title))
-            if work.source in LATEX_TITLE_SOURCES
-            else latex_title(plain_title)
-        )
+        title_latex = title_value(work)
     values: dict[str, str] = {
         "title": title_latex,
         "author": format_names(authors),
@@ -166,7 +162,7 @@ def entry_from_work(
         "doi": doi or "",
         "url": canonical_url(work, doi, arxiv_id),
     }
-    values.update(_venue_fields(work, entry_type))
+    values.update(venue_fields(work, entry_type))
     if arxiv_id:
         values["eprint"] = arxiv_id
         values["archiveprefix"] = "arXiv"
@@ -180,7 +176,16 @@ def entry_from_work(
     return NewEntry(entry_type=entry_type, key=entry_key, fields=ordered_fields(values))
 
 
-def _venue_fields(work: Work, entry_type: str) -> dict[str, str]:
+def title_value(work: Work) -> str:
+    """The work's title as the list writes it: escaped, acronyms brace-protected (a BibTeX
+    source's own protection kept)."""
+    if work.source in LATEX_TITLE_SOURCES:
+        return latex_title_from_spans(protected_spans(work.title))
+    return latex_title(work_title_plain(work))
+
+
+def venue_fields(work: Work, entry_type: str) -> dict[str, str]:
+    """publisher, address, pages and the venue (`booktitle`, or `journal` with volume and number)."""
     container = escape_latex(strip_markup(work.container))
     values = {
         "publisher": escape_latex(strip_markup(work.publisher)),
