@@ -38,6 +38,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "found through arXiv, DataCite and Crossref. The key, keywords, code, eprint, archiveprefix, "
         "primaryclass, field order, every other field and every other byte of the file are kept."
     )
+    parser.epilog = (
+        "Exit status: 0 every named entry upgraded or already published; 1 some have no published "
+        "version found, or could not be checked (network); 2 usage errors, an unknown key, or a "
+        "list that does not parse (nothing written)."
+    )
     parser.add_argument("keys", nargs="*", metavar="KEY", help="citation keys of the entries to upgrade")
     parser.add_argument("--all", action="store_true", help="every arXiv-only entry of the list")
     parser.add_argument(
