@@ -6,6 +6,7 @@ real bibtex and biber runs on the upgraded file.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from empathy_bib.enrich import http
 from tests.conftest import ROOT, require_tool, run_cli, validate_json
+from tests.registry import Registry
 from tests.test_fetch_fakes import (
     ArxivEntry,
     FakeServices,
@@ -309,3 +311,38 @@ def test_upgraded_entry_compiles_with_bibtex_and_biber(fake: FakeServices, proje
     )
     assert latex([pdflatex, "-interaction=nonstopmode", "b.tex"], work).returncode == 0
     assert "Proceedings of the 31st International Conference" in (work / "b.bbl").read_text()
+
+
+# ---------------------------------------------------------------------- the real list, the truth
+
+
+def seeded_personas() -> tuple[str, str]:
+    """references.bib, and the same with wu2025personas arXiv-only as the seed had it."""
+    spec = importlib.util.spec_from_file_location("seeded_errors", ROOT / "tests/fixtures/seeded_errors.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    truth = (ROOT / "references.bib").read_text()
+    return truth, module.PERSONAS_PUBLISHED.sub(module.PERSONAS_ARXIV, truth)
+
+
+def test_the_seeds_arxiv_only_entry_becomes_the_true_entry(tmp_path: Path) -> None:
+    """Served the truth (tests/registry), the upgrade gives back references.bib byte for byte."""
+    truth, seeded = seeded_personas()
+    (tmp_path / "references.bib").write_text(seeded)
+    with Registry() as registry:
+        code, out, err = run_cli(
+            ["upgrade", "wu2025personas", *registry.cli_args(), "--no-cache"], cwd=tmp_path
+        )
+    assert code == 0, err
+    assert (tmp_path / "references.bib").read_text() == truth
+    assert "(Crossref search (same authors))" in out
+
+
+def test_no_false_upgrade_on_the_real_list(tmp_path: Path) -> None:
+    """The list's arXiv-only entries are unpublished (papers.tsv): none is upgraded."""
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    with Registry() as registry:
+        code, _, err = run_cli(["upgrade", "--all", *registry.cli_args(), "--no-cache"], cwd=tmp_path)
+    assert code == 1 and err.count("no published version found") == 10
+    assert (tmp_path / "references.bib").read_bytes() == (ROOT / "references.bib").read_bytes()
