@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,13 +80,16 @@ def preprint(fake: FakeServices, title: str = OLD_TITLE, authors: list[Person] =
     fake.arxiv[ARXIV_ID] = ArxivEntry(ARXIV_ID, title, names, published="2018-11-01T00:00:00Z", **kw)
 
 
-def serve_anthology(fake: FakeServices, bibs: dict[str, str]) -> None:
+def serve_anthology(fake: FakeServices, bibs: dict[str, str], then: Callable[[], None] | None = None) -> None:
+    """The Anthology's `.bib` answers (the FakeServices has none); `then` runs on each request."""
+
     def answer(request: Request) -> Response | None:
-        if request.path.startswith("/anthology/"):
-            name = request.path[len("/anthology/") :].removesuffix(".bib")
-            body = bibs.get(name)
-            return Response(body, 200, content_type="text/plain") if body else Response("Not Found", 404)
-        return None
+        if not request.path.startswith("/anthology/"):
+            return None
+        if then is not None:
+            then()
+        body = bibs.get(request.path[len("/anthology/") :].removesuffix(".bib"))
+        return Response(body, 200, content_type="text/plain") if body else Response("Not Found", 404)
 
     fake.override = answer
 

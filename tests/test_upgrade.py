@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import bibtexparser
@@ -27,6 +27,7 @@ from tests.test_fetch_fakes import (
     fake,
     fake_server,
 )
+from tests.test_published import serve_anthology
 
 __all__ = ["fake", "fake_server"]  # the fixtures, re-exported for pytest
 
@@ -87,21 +88,7 @@ def project(tmp_path: Path) -> Path:
 def serve(fake: FakeServices, *, arxiv_doi: str = ACL_DOI, anthology: str = ANTHOLOGY_BIB) -> None:
     names = [f"{g} {f}" for g, f in AUTHORS]
     fake.arxiv[ARXIV_ID] = ArxivEntry(ARXIV_ID, TITLE, names, published="2024-08-21T00:00:00Z", doi=arxiv_doi)
-    answer_anthology(fake, {ANTHOLOGY_ID: anthology})
-
-
-def answer_anthology(
-    fake: FakeServices, bibs: dict[str, str], then: Callable[[], None] | None = None
-) -> None:
-    def answer(request: Request) -> Response | None:
-        if not request.path.startswith("/anthology/"):
-            return None
-        if then is not None:
-            then()
-        body = bibs.get(request.path[len("/anthology/") :].removesuffix(".bib"))
-        return Response(body, 200, content_type="text/plain") if body else Response("Not Found", 404)
-
-    fake.override = answer
+    serve_anthology(fake, {ANTHOLOGY_ID: anthology})
 
 
 def upgrade(fake: FakeServices, project: Path, *args: str) -> tuple[int, str, str]:
@@ -254,7 +241,7 @@ def test_a_concurrent_change_to_the_entry_is_refused(fake: FakeServices, project
         bib.write_text(bib.read_text().replace(f"month = aug,\n{doi}", f"month = sep,\n{doi}"))
 
     serve(fake)
-    answer_anthology(fake, {ANTHOLOGY_ID: ANTHOLOGY_BIB}, then=edit_by_hand)
+    serve_anthology(fake, {ANTHOLOGY_ID: ANTHOLOGY_BIB}, then=edit_by_hand)
     code, out, err = upgrade(fake, project, KEY)
     assert code == 2 and "changed while this command ran" in err and "upgraded" not in out
     text = bib.read_text()
@@ -270,7 +257,7 @@ def test_a_concurrent_change_elsewhere_is_kept(fake: FakeServices, project: Path
         )
 
     serve(fake)
-    answer_anthology(fake, {ANTHOLOGY_ID: ANTHOLOGY_BIB}, then=edit_by_hand)
+    serve_anthology(fake, {ANTHOLOGY_ID: ANTHOLOGY_BIB}, then=edit_by_hand)
     code, _, err = upgrade(fake, project, KEY)
     assert code == 0, err
     assert fields(bib, "sotolar2024empo")["note"] == "hand"
