@@ -194,6 +194,7 @@ def test_titles_differing_in_a_version_number_have_different_keys() -> None:
 @given(LATEX_VALUES)
 @example("\\\\'e \\'\\\\")
 @example("{\\'e} \\o x \\ss y")
+@example("\\\\~a")  # a line break before a letter: not an accent on it
 def test_title_key_is_the_folded_decoded_text(raw: str) -> None:
     """The fast paths inside `title_key` give what decoding everything gives."""
     assert title_key(raw) == fold(to_unicode(raw))

@@ -275,6 +275,8 @@ def title_key(raw: str) -> str:
     writes for it), and it has no `%` comment: the same key (tests/test_text.py checks it on the
     corpus). Other titles are decoded whole.
     """
+    if "\\\\" in raw:  # `\\` (a line break): the patterns below would read its second half as a command
+        return fold(to_unicode(raw))
     text: str | None = raw
     if "\\" in raw:
         plain = raw
