@@ -35,3 +35,15 @@ def test_fetch_bench_runs_the_write_back_on_a_few_fills() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "20" in result.stdout and "40" in result.stdout
+
+
+def test_verify_bench_runs_on_a_few_entries() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_verify.py"), "20", "--latency", "0.01"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ratio" in result.stdout or "does not exist yet" in result.stdout
