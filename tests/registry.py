@@ -33,6 +33,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import pytest
+
+from empathy_bib.enrich import http
 from empathy_bib.enrich.services import ServiceConfig
 from tests import registry_shapes as shapes
 
@@ -468,3 +471,15 @@ def serving(truth: Path | Records | None = TRUTH, latency: float = 0.0) -> Itera
     """For pytest fixtures: `yield from serving()`."""
     with Registry(truth, latency) as registry:
         yield registry
+
+
+@pytest.fixture
+def registry_in_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Registry]:
+    """The truth served, its addresses in the EMPATHY_BIB_*_URL variables (no cache folder from the
+    environment); HTTP sessions closed afterwards. Import it into a test module to use it."""
+    with Registry() as reg:
+        for name, value in reg.env().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("EMPATHY_BIB_CACHE_DIR", raising=False)
+        yield reg
+    http.close_sessions()

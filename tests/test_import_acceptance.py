@@ -24,12 +24,13 @@ import tomllib
 
 from empathy_bib.enrich import http
 from tests.conftest import ROOT, run_cli, tools_required
-from tests.registry import Registry, load_truth
+from tests.registry import Registry, load_truth, registry_in_env
 
 _code, _out, _err = run_cli(["import", "--help"])
 if _code == 2 and "invalid choice" in _err:
     pytest.skip("`empathy-bib import` does not exist yet (issue 12)", allow_module_level=True)
 
+__all__ = ["registry_in_env"]
 SEED = ROOT.parent / "shared" / "seed" / "awesome-llm-empathy-README.md"
 # The papers whose seed entry gives a wrong author list, and a family name only that wrong list has.
 WRONG_AUTHORS = {
@@ -59,13 +60,8 @@ def seed() -> Path:
 
 
 @pytest.fixture
-def registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[Registry]:
-    with Registry() as reg:
-        for name, value in reg.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("EMPATHY_BIB_CACHE_DIR", raising=False)
-        yield reg
-    http.close_sessions()
+def registry(registry_in_env: Registry) -> Registry:
+    return registry_in_env
 
 
 def run_import(args: list[str], cwd: Path) -> tuple[int, str, str]:

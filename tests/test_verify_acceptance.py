@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,12 +26,13 @@ import pytest
 from empathy_bib.enrich import http
 from tests.conftest import ROOT, run_cli
 from tests.faultserver import closed_port
-from tests.registry import ANY, SERVICES, Fault, Registry, load_truth
+from tests.registry import ANY, SERVICES, Fault, Registry, load_truth, registry_in_env
 
 _code, _out, _err = run_cli(["verify", "--help"])
 if _code == 2 and "invalid choice" in _err:
     pytest.skip("`empathy-bib verify` does not exist yet (issue 11)", allow_module_level=True)
 
+__all__ = ["registry_in_env"]
 FIXTURES = ROOT / "tests" / "fixtures"
 SEEDED = json.loads((FIXTURES / "seeded_errors.json").read_text(encoding="utf-8"))
 TEXT_LINE = re.compile(
@@ -70,13 +70,8 @@ class Finding:
 
 
 @pytest.fixture
-def registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[Registry]:
-    with Registry() as reg:
-        for name, value in reg.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("EMPATHY_BIB_CACHE_DIR", raising=False)
-        yield reg
-    http.close_sessions()
+def registry(registry_in_env: Registry) -> Registry:
+    return registry_in_env
 
 
 def verify(args: list[str], cwd: Path = ROOT) -> tuple[int, str, str]:
