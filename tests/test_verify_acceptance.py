@@ -45,18 +45,18 @@ REGISTRY_NAMES = ("crossref", "datacite", "arxiv", "anthology")
 ALLOWED_WARNINGS: dict[tuple[str, str | None], str] = {
     ("huang2024apathetic", None): "arXiv's title is the preprint's ('Emotionally Numb or Empathetic? ...')",
     ("chen2024emotionqueen", "author"): "arXiv lists 7 authors, the Anthology and Crossref 5",
-    (
-        "hou2025language",
-        "author",
-    ): "the Anthology's 'Iii, Hal Daumé' (Crossref and arXiv agree with the list)",
+    ("hou2025language", "author"): "the Anthology's 'Iii, Hal Daumé' (Crossref and arXiv: Daumé III)",
     ("shen2024empathicstories", "author"): "the Anthology's 'Park, Hae' (arXiv: Hae Won Park)",
     ("zhang2024stickerconv", "author"): "the Anthology's 'SWangLing, SWangLing' (arXiv: Lingshuai Wang)",
     ("qian2023harnessing", "author"): "arXiv's 'Wei-Nan Zhang' (the Anthology: Weinan Zhang)",
     ("wu2025personas", None): "Crossref knows 10.18653/v1/2025.emnlp-main.277, which the entry leaves out",
-    ("liu2025illusion", "publisher"): "Crossref's publisher name for AAAI",
-    ("sabour2022cem", "publisher"): "Crossref's publisher name for AAAI",
-    ("hu2024aptness", "publisher"): "Crossref says 'ACM'",
-    ("zheng2025customizing", "publisher"): "Crossref says 'ACM'",
+    # Crossref's type and publisher for these (journal-article for AAAI, book-chapter for IOS Press,
+    # 'ACM', 'Association for the Advancement of Artificial Intelligence (AAAI)') are not the entry's
+    ("liu2025illusion", None): "Crossref: journal-article, publisher AAAI's long name",
+    ("sabour2022cem", None): "Crossref: journal-article, publisher AAAI's long name",
+    ("hu2024aptness", None): "Crossref: publisher 'ACM'",
+    ("zheng2025customizing", None): "Crossref: publisher 'ACM'",
+    ("mozikov2024insideout", None): "Crossref: book-chapter",
 }
 
 
