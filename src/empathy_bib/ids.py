@@ -17,7 +17,9 @@ _DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNOR
 ARXIV_NEW_RE = re.compile(r"^(\d{4})\.(\d{4,5})(v\d+)?$")
 ARXIV_OLD_RE = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?)/(\d{7})(v\d+)?$")
 _ARXIV_URL_RE = re.compile(
-    r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(.+?)(?:\.pdf)?/?$", re.IGNORECASE
+    r"^https?://(?:www\.|export\.|browse\.)?arxiv\.org/(?:abs|pdf|html|ftp/arxiv/papers/\d{4})/(.+?)"
+    r"(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
 )
 _DOI_URL = "https://doi.org/"
 _DOI_URL_RE = re.compile(r"^https?://(dx\.)?doi\.org/")
@@ -215,3 +217,177 @@ def classify_url(url: str) -> str:
     if arxiv_from_url(url) or anthology_from_url(url):
         return "abs"
     return "abs" if is_web_url(url) else "link"
+
+
+# ---------------------------------------------------------------------- paper and code URLs
+#
+# What an awesome-list README links to: a paper's page on a registry, a proceedings site or a
+# publisher (each names the paper by an identifier this section reads), or its code.
+
+_OPENREVIEW_RE = re.compile(
+    r"^https?://(?:www\.)?openreview\.net/(?:forum|pdf|attachment)\?(?:[^#]*&)?id=([A-Za-z0-9_\-]+)",
+    re.IGNORECASE,
+)
+_S2_RE = re.compile(
+    r"^https?://(?:www\.|api\.)?semanticscholar\.org/(?:paper/(?:[^/?#]+/)?([0-9a-f]{40})\b"
+    r"|(?:graph/v1/paper/|arxiv/)?(CorpusID:\d+|CorpusId:\d+))",
+    re.IGNORECASE,
+)
+_PMLR_RE = re.compile(
+    r"^https?://proceedings\.mlr\.press/(v\d+)/([a-z0-9_\-]+?)(?:/[a-z0-9_\-]+)?(?:\.html|\.pdf)?/?$",
+    re.IGNORECASE,
+)
+_NEURIPS_RE = re.compile(
+    r"^https?://(?:papers\.nips\.cc|proceedings\.neurips\.cc|papers\.neurips\.cc)/paper(?:_files/paper)?/"
+    r"(\d{4})/(?:hash|file)/([0-9a-f]{32})-",
+    re.IGNORECASE,
+)
+_HF_PAPER_RE = re.compile(r"^https?://(?:www\.)?huggingface\.co/papers/([^/?#]+)", re.IGNORECASE)
+# Publisher pages whose path carries the DOI: `.../doi/[abs|full|pdf|epdf|book]/10.x/y` (ACM,
+# Wiley, Taylor & Francis, SAGE, ACS, Science, IOS Press...), Springer's `/article/10.x/y`.
+_DOI_PATH_RE = re.compile(
+    r"^https?://[^/]+/(?:.*/)?(?:doi(?:/(?:abs|full|pdf|epdf|pdfdirect|book|fullHtml))?"
+    r"|article|chapter|referenceworkentry|content/pdf)/(10\.\d{4,9}/[^?#\s]+?)(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+_SPRINGER_RE = re.compile(
+    r"^https?://link\.springer\.com/(10\.\d{4,9}/[^?#\s]+?)/?(?:[?#].*)?$", re.IGNORECASE
+)
+_NATURE_RE = re.compile(
+    r"^https?://(?:www\.)?nature\.com/articles/([a-z0-9.\-]+?)(?:\.pdf)?/?$", re.IGNORECASE
+)
+_IEEE_RE = re.compile(
+    r"^https?://ieeexplore\.ieee\.org/(?:abstract/)?(?:document/(\d+)|stamp/stamp\.jsp\?(?:[^#]*&)?arnumber=(\d+))",
+    re.IGNORECASE,
+)
+_PII_RE = re.compile(
+    r"^https?://(?:www\.)?sciencedirect\.com/science/article/(?:abs/)?pii/([A-Z0-9]+)", re.IGNORECASE
+)
+_OJS_AAAI_RE = re.compile(
+    r"^https?://ojs\.aaai\.org/index\.php/([A-Za-z]+)/article/view/(\d+)", re.IGNORECASE
+)
+_JMLR_RE = re.compile(
+    r"^https?://(?:www\.)?jmlr\.org/papers/(?:volume\d+/[^/]+/|)(v\d+/[\w.\-]+?)(?:\.html|\.pdf)?$", re.I
+)
+_ACM_CITATION_RE = re.compile(r"^https?://dl\.acm\.org/citation\.cfm\?(?:[^#]*&)?id=([\d.]+)", re.IGNORECASE)
+_CODE_RE = re.compile(
+    r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co/(?:spaces|datasets)"
+    r"|huggingface\.co(?=/[^/?#]+/[^/?#]+)(?!/papers/|/blog/|/docs/|/learn/))/[^/?#]+",
+    re.IGNORECASE,
+)
+
+
+def openreview_from_url(url: str) -> str | None:
+    """The OpenReview id of a `forum?id=` or `pdf?id=` link."""
+    m = _OPENREVIEW_RE.match(url.strip())
+    return m.group(1) if m else None
+
+
+def semanticscholar_from_url(url: str) -> str | None:
+    """A Semantic Scholar paper id (40 hex digits) or `CorpusID:n` from a semanticscholar.org link."""
+    m = _S2_RE.match(url.strip())
+    if not m:
+        return None
+    return m.group(1).lower() if m.group(1) else "CorpusID:" + m.group(2).split(":")[1]
+
+
+def pmlr_from_url(url: str) -> str | None:
+    """`v139/smith21a` from a PMLR page or PDF (proceedings.mlr.press: ICML, AISTATS, COLT...)."""
+    m = _PMLR_RE.match(url.strip())
+    return f"{m.group(1).lower()}/{m.group(2)}" if m else None
+
+
+def neurips_from_url(url: str) -> str | None:
+    """`2024/<hash>` from a NeurIPS proceedings page or PDF (papers.nips.cc, proceedings.neurips.cc)."""
+    m = _NEURIPS_RE.match(url.strip())
+    return f"{m.group(1)}/{m.group(2).lower()}" if m else None
+
+
+def huggingface_paper_arxiv(url: str) -> str | None:
+    """The arXiv id a Hugging Face paper page (`huggingface.co/papers/<arXiv id>`) names."""
+    m = _HF_PAPER_RE.match(url.strip())
+    return parse_arxiv(m.group(1)) if m else None
+
+
+def doi_from_url(url: str) -> str | None:
+    """The DOI a doi.org link or a publisher's page carries in its path (ACM DL, Springer, Wiley,
+    IOS Press, Science...; Nature's article ids are DOIs under 10.1038)."""
+    url = url.strip()
+    if is_doi_url(url):
+        return parse_doi(url)
+    m = _DOI_PATH_RE.match(url)
+    if m:
+        return parse_doi(unquote(m.group(1)))
+    m = _SPRINGER_RE.match(url)
+    if m:
+        return parse_doi(unquote(m.group(1)))
+    m = _NATURE_RE.match(url)
+    return parse_doi(f"10.1038/{m.group(1)}") if m else None
+
+
+def publisher_ids_from_url(url: str) -> dict[str, str]:
+    """Identifiers that are not DOIs but name a paper on a publisher's site: IEEE Xplore document
+    numbers, ScienceDirect PIIs, AAAI OJS article ids, old ACM DL citation ids, JMLR papers."""
+    url = url.strip()
+    found: dict[str, str] = {}
+    if m := _IEEE_RE.match(url):
+        found["ieee"] = m.group(1) or m.group(2)
+    elif m := _PII_RE.match(url):
+        found["pii"] = m.group(1).upper()
+    elif m := _OJS_AAAI_RE.match(url):
+        found["ojs"] = f"{m.group(1)}/{m.group(2)}"
+    elif m := _ACM_CITATION_RE.match(url):
+        found["acm"] = m.group(1)
+    elif m := _JMLR_RE.match(url):
+        found["jmlr"] = m.group(1)
+    return found
+
+
+def paper_ids_from_url(url: str) -> dict[str, str]:
+    """Every identifier a paper link carries, by scheme (`doi`, `arxiv`, `anthology`, `openreview`,
+    `semanticscholar`, `pmlr`, `neurips`, `ieee`, `pii`, `ojs`, `acm`, `jmlr`); empty for any other URL.
+
+    An arXiv or ACL DOI also gives its arXiv or Anthology id; an ACM DL page gives `acm` too.
+    """
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return {}
+    found: dict[str, str] = {}
+    arxiv = arxiv_from_url(url) or huggingface_paper_arxiv(url)
+    anthology = anthology_from_url(url)
+    doi = None if arxiv or anthology else doi_from_url(url)
+    if doi:
+        found["doi"] = doi
+        arxiv = arxiv or parse_arxiv(doi)
+        anthology = anthology or anthology_from_doi(doi)
+        if "dl.acm.org" in url[:30].lower():
+            found["acm"] = doi
+    if arxiv:
+        found["arxiv"] = arxiv
+    if anthology:
+        found["anthology"] = anthology
+    for scheme, parse in _OTHER_SCHEMES:
+        value = parse(url)
+        if value:
+            found[scheme] = value
+    found.update(publisher_ids_from_url(url))
+    return found
+
+
+_OTHER_SCHEMES = (
+    ("openreview", openreview_from_url),
+    ("semanticscholar", semanticscholar_from_url),
+    ("pmlr", pmlr_from_url),
+    ("neurips", neurips_from_url),
+)
+
+
+def is_paper_url(url: str) -> bool:
+    """A link that names a paper by an identifier (`paper_ids_from_url` finds one)."""
+    return bool(paper_ids_from_url(url))
+
+
+def is_code_url(url: str) -> bool:
+    """A link to code or a model/dataset: GitHub, GitLab, Bitbucket, Hugging Face models, datasets
+    and spaces (not its paper pages)."""
+    return bool(_CODE_RE.match(url.strip())) and not is_paper_url(url)

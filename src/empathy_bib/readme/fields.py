@@ -1,0 +1,185 @@
+"""An item's title, authors, venue and year, read from its runs as people write them.
+
+Title: the paper link's text when it is a title (not `[pdf]`), else the bold (or italic) text,
+else the text before the authors. Authors: the name list after the title (italic, plain, or a
+nested item). Venue: a shields.io badge, a code span, a bracket `[ACL 2024]`, an emphasised
+trailing venue, or trailing text with a year (`Arxiv 2024.08`). Year: the venue's, else the
+arXiv id's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from empathy_bib import ids
+from empathy_bib.readme.clean import clean_title, split_names, squash
+from empathy_bib.readme.inline import Run, Runs
+from empathy_bib.readme.links import YEAR_RE, badge, is_label
+
+_BRACKET_VENUE = re.compile(r"\[\s*([A-Za-z][\w .&'/\-]{0,40}?'?\d{2,4}(?:\.\d{1,2})?)\s*\]")
+_COMPACT_YEAR = re.compile(r"[A-Za-z]'?(\d{2})$")
+_CHUNK_SPLIT = re.compile(r"[,;|\[\]()\n]+")
+_DATE_ONLY = re.compile(r"^[\d\s.\-/:]+$")
+
+
+@dataclass
+class Piece:
+    """Consecutive runs with the same style, or one whole link."""
+
+    kind: str  # "link", "bold", "italic", "code", "text", "image"
+    text: str
+    link: int | None
+    runs: list[Run]
+
+
+@dataclass
+class Fields:
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    venue: str = ""
+    year: int | None = None
+
+
+def pieces(runs: Runs) -> list[Piece]:
+    out: list[Piece] = []
+    for run in runs.runs:
+        kind = _kind(run)
+        last = out[-1] if out else None
+        if last and (
+            (run.link is not None and last.link == run.link) or (run.link is None and last.kind == kind)
+        ):
+            last.runs.append(run)
+            if run.image is None:
+                last.text += run.text
+            continue
+        out.append(Piece(kind, "" if run.image else run.text, run.link, [run]))
+    for piece in out:
+        if piece.kind == "link" and not piece.text.strip():
+            piece.text = " ".join(r.text for r in piece.runs if r.image is not None)
+    return out
+
+
+def _kind(run: Run) -> str:
+    if run.link is not None:
+        return "link"
+    if run.image is not None:
+        return "image"
+    return "code" if run.code else "bold" if run.bold else "italic" if run.italic else "text"
+
+
+def _is_bold_title(piece: Piece) -> bool:
+    text = clean_title(piece.text)
+    return len(text) > 3 and not is_label(text) and not _DATE_ONLY.match(text)
+
+
+def find_title(items: list[Piece], paper_links: set[int]) -> tuple[str, int]:
+    """(title, index of the piece it came from; -1 when none)."""
+    for index, piece in enumerate(items):
+        if piece.kind == "link" and piece.link in paper_links and not is_label(piece.text):
+            return clean_title(piece.text), index
+    for kind in ("bold", "italic"):
+        for index, piece in enumerate(items):
+            emphasised = piece.kind == kind or (
+                piece.kind == "link" and all(getattr(r, kind) for r in piece.runs)
+            )
+            if emphasised and _is_bold_title(piece) and (kind == "bold" or split_names(piece.text) is None):
+                return clean_title(piece.text), index
+    before: list[str] = []
+    last = -1
+    for index, piece in enumerate(items):
+        if piece.kind != "text":
+            break
+        before.append(piece.text)
+        if len(clean_title("".join(before))) > 3:
+            last = index
+    text = clean_title("".join(before))
+    if len(text) > 3 and split_names(text) is None:
+        return text, last
+    for index, piece in enumerate(items):
+        if piece.kind == "link" and not is_label(piece.text) and len(clean_title(piece.text)) > 3:
+            return clean_title(piece.text), index
+    return "", -1
+
+
+def find_authors(items: list[Piece], after: int) -> tuple[tuple[str, ...], int]:
+    """(names, index of their piece) of the first name list after the title."""
+    for index in range(after + 1, len(items)):
+        piece = items[index]
+        if piece.kind in ("italic", "text", "bold"):
+            names = split_names(piece.text)
+            if names and (piece.kind != "text" or len(names) > 1 or "al" in piece.text):
+                return names, index
+    return (), -1
+
+
+def find_venue(items: list[Piece], title_at: int, authors_at: int) -> tuple[str, int | None]:
+    """(venue as written, year a badge gives) of an item."""
+    year = None
+    for piece in items:
+        for run in piece.runs:
+            if run.image:
+                found = badge(run.image, run.text)
+                if found and found.venue:
+                    return found.venue, found.year
+                if found and found.year:
+                    year = year or found.year
+    rest = [p for i, p in enumerate(items) if i > title_at and i != authors_at]
+    for piece in rest:
+        if piece.kind == "code" and re.search("[A-Za-z]", piece.text) and len(piece.text.split()) <= 8:
+            return squash(piece.text), year
+    for piece in rest:
+        if piece.kind == "text" and (m := _BRACKET_VENUE.search(piece.text)):
+            return squash(m.group(1)), year
+    for piece in rest:
+        if piece.kind in ("bold", "italic", "text") and (venue := _venue_chunk(piece.text)):
+            return venue, year
+    return "", year
+
+
+def _venue_chunk(text: str) -> str:
+    for chunk in _CHUNK_SPLIT.split(text):
+        chunk = squash(chunk).strip(" .*_:-–—")
+        if (
+            YEAR_RE.search(chunk)
+            and re.match("[A-Za-z]", chunk)
+            and len(chunk) <= 60
+            and len(chunk.split()) <= 8
+        ):
+            return chunk
+    return ""
+
+
+def year_of(venue: str, arxiv_id: str | None) -> int | None:
+    if m := YEAR_RE.search(venue):
+        return int(m.group(1))
+    if m := _COMPACT_YEAR.search(venue.strip()):
+        return 2000 + int(m.group(1))
+    if arxiv_id:
+        yymm = arxiv_id.split("/")[-1][:2]
+        if yymm.isdigit():
+            return (1900 if yymm >= "91" else 2000) + int(yymm)
+    return None
+
+
+def read_fields(runs: Runs, paper_links: set[int], arxiv_id: str | None) -> Fields:
+    """Title, authors, venue and year of one item's runs (its own text, not its children's)."""
+    items = pieces(runs)
+    title, title_at = find_title(items, paper_links)
+    authors, authors_at = find_authors(items, title_at)
+    venue, badge_year = find_venue(items, title_at, authors_at)
+    return Fields(title, authors, venue, year_of(venue, None) or badge_year or year_of("", arxiv_id))
+
+
+def plain_names(runs: Runs) -> tuple[str, ...]:
+    """A nested item or table cell that is only a name list."""
+    return split_names(runs.plain()) or ()
+
+
+def cell_venue(runs: Runs) -> str:
+    """A table's venue cell: a badge's venue, else its text (`-` is none)."""
+    for run in runs.runs:
+        if run.image and (found := badge(run.image, run.text)) and found.venue:
+            return found.venue
+    text = squash(runs.plain()).strip(" -–—/")
+    return "" if ids.is_web_url(text) else text
