@@ -68,6 +68,11 @@ def _kind(run: Run) -> str:
     return "code" if run.code else "bold" if run.bold else "italic" if run.italic else "text"
 
 
+def _has_words(piece: Piece) -> bool:
+    """A link with text of its own, not only a badge image's alt text."""
+    return any(run.image is None and run.text.strip() for run in piece.runs)
+
+
 def _is_bold_title(piece: Piece) -> bool:
     text = clean_title(piece.text)
     return len(text) > 3 and not is_label(text) and not _DATE_ONLY.match(text)
@@ -76,7 +81,7 @@ def _is_bold_title(piece: Piece) -> bool:
 def find_title(items: list[Piece], paper_links: set[int]) -> tuple[str, int]:
     """(title, index of the piece it came from; -1 when none)."""
     for index, piece in enumerate(items):
-        if piece.kind == "link" and piece.link in paper_links and not is_label(piece.text):
+        if piece.kind == "link" and piece.link in paper_links and _has_words(piece) and not is_label(piece.text):
             return clean_title(piece.text), index
     for kind in ("bold", "italic"):
         for index, piece in enumerate(items):
@@ -97,7 +102,7 @@ def find_title(items: list[Piece], paper_links: set[int]) -> tuple[str, int]:
     if len(text) > 3 and split_names(text) is None:
         return text, last
     for index, piece in enumerate(items):
-        if piece.kind == "link" and not is_label(piece.text) and len(clean_title(piece.text)) > 3:
+        if piece.kind == "link" and _has_words(piece) and not is_label(piece.text) and len(clean_title(piece.text)) > 3:
             return clean_title(piece.text), index
     return "", -1
 
@@ -166,8 +171,13 @@ def read_fields(runs: Runs, paper_links: set[int], arxiv_id: str | None) -> Fiel
     """Title, authors, venue and year of one item's runs (its own text, not its children's)."""
     items = pieces(runs)
     title, title_at = find_title(items, paper_links)
+    leading = _BRACKET_VENUE.match(title)  # `[ICLR23] Title`: a venue written before the title
+    if leading:
+        title = clean_title(title[leading.end() :])
     authors, authors_at = find_authors(items, title_at)
     venue, badge_year = find_venue(items, title_at, authors_at)
+    if leading and not venue:
+        venue = squash(leading.group(1))
     return Fields(title, authors, venue, year_of(venue, None) or badge_year or year_of("", arxiv_id))
 
 
