@@ -148,3 +148,95 @@ def test_only_http_urls_are_web_urls(url: str, ok: bool) -> None:
 )
 def test_classify_url(url: str, kind: str) -> None:
     assert ids.classify_url(url) == kind
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://arxiv.org/abs/2401.01325v1", {"arxiv": "2401.01325"}),
+        ("https://arxiv.org/pdf/2308.16137.pdf", {"arxiv": "2308.16137"}),
+        ("https://arxiv.org/html/2403.13187v1", {"arxiv": "2403.13187"}),
+        ("https://browse.arxiv.org/pdf/2402.01521.pdf", {"arxiv": "2402.01521"}),
+        ("https://export.arxiv.org/abs/hep-th/9901001v2", {"arxiv": "hep-th/9901001"}),
+        ("https://arxiv.org/ftp/arxiv/papers/2312/2312.00752.pdf", {"arxiv": "2312.00752"}),
+        ("https://arxiv.org/abs/2409.10289?context=cs", {"arxiv": "2409.10289"}),
+        ("https://huggingface.co/papers/2402.11550", {"arxiv": "2402.11550"}),
+        ("https://aclanthology.org/2025.coling-main.66.pdf", {"anthology": "2025.coling-main.66"}),
+        ("https://www.aclweb.org/anthology/P19-1534.pdf", {"anthology": "P19-1534"}),
+        (
+            "https://doi.org/10.18653/v1/2023.emnlp-main.323",
+            {"doi": "10.18653/v1/2023.emnlp-main.323", "anthology": "2023.emnlp-main.323"},
+        ),
+        (
+            "https://doi.org/10.48550/arXiv.2409.10289",
+            {"doi": "10.48550/arXiv.2409.10289", "arxiv": "2409.10289"},
+        ),
+        (
+            "https://dl.acm.org/doi/full/10.1145/3706598.3713453",
+            {"doi": "10.1145/3706598.3713453", "acm": "10.1145/3706598.3713453"},
+        ),
+        ("https://dl.acm.org/citation.cfm?id=3295222", {"acm": "3295222"}),
+        ("https://ebooks.iospress.nl/pdf/doi/10.3233/FAIA241039", {"doi": "10.3233/FAIA241039"}),
+        (
+            "https://link.springer.com/article/10.1007/s11704-024-40231-1",
+            {"doi": "10.1007/s11704-024-40231-1"},
+        ),
+        ("https://link.springer.com/10.1007/s11704-024-40231-1", {"doi": "10.1007/s11704-024-40231-1"}),
+        ("https://onlinelibrary.wiley.com/doi/abs/10.1002/asi.24750", {"doi": "10.1002/asi.24750"}),
+        ("https://www.science.org/doi/10.1126/science.ade9097", {"doi": "10.1126/science.ade9097"}),
+        ("https://www.nature.com/articles/s41467-024-55390-9", {"doi": "10.1038/s41467-024-55390-9"}),
+        ("https://ieeexplore.ieee.org/document/9413906", {"ieee": "9413906"}),
+        ("https://ieeexplore.ieee.org/stamp/stamp.jsp?tp=&arnumber=9413906", {"ieee": "9413906"}),
+        ("https://www.sciencedirect.com/science/article/pii/S0893608022001234", {"pii": "S0893608022001234"}),
+        ("https://ojs.aaai.org/index.php/AAAI/article/view/33569/35724", {"ojs": "AAAI/33569"}),
+        ("https://openreview.net/forum?id=F6h0v1CTpC", {"openreview": "F6h0v1CTpC"}),
+        ("https://openreview.net/pdf?id=yzkSU5zdwD", {"openreview": "yzkSU5zdwD"}),
+        (
+            "https://www.semanticscholar.org/paper/WebGPT-Nakano/2f3efe44083af91cef562c1a3451eee2f8601d22",
+            {"semanticscholar": "2f3efe44083af91cef562c1a3451eee2f8601d22"},
+        ),
+        ("https://api.semanticscholar.org/CorpusID:218971783", {"semanticscholar": "CorpusID:218971783"}),
+        ("https://proceedings.mlr.press/v139/radford21a.html", {"pmlr": "v139/radford21a"}),
+        ("http://proceedings.mlr.press/v202/shi23a/shi23a.pdf", {"pmlr": "v202/shi23a"}),
+        (
+            "https://papers.nips.cc/paper/2020/file/1457c0d6bfcb4967418bfb8ac142f64a-Paper.pdf",
+            {"neurips": "2020/1457c0d6bfcb4967418bfb8ac142f64a"},
+        ),
+        (
+            "https://proceedings.neurips.cc/paper_files/paper/2024/hash/b0049c3f9c53fb06f674ae66c2cf2376-Abstract-Conference.html",
+            {"neurips": "2024/b0049c3f9c53fb06f674ae66c2cf2376"},
+        ),
+        ("https://jmlr.org/papers/v21/20-074.html", {"jmlr": "v21/20-074"}),
+        ("https://github.com/declare-lab/MIME", {}),
+        ("https://lmsys.org/blog/2024-07-01-routellm/", {}),
+        ("https://example.org/10.1000/x", {}),
+        ("not a url", {}),
+    ],
+)
+def test_paper_ids_from_url(url: str, expected: dict[str, str]) -> None:
+    assert ids.paper_ids_from_url(url) == expected
+    assert ids.is_paper_url(url) is bool(expected)
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("https://github.com/declare-lab/MIME", True),
+        ("https://gitlab.com/group/project", True),
+        ("https://huggingface.co/khhuang/chartve", True),
+        ("https://huggingface.co/datasets/org/data", True),
+        ("https://huggingface.co/spaces/org/demo", True),
+        ("https://huggingface.co/papers/2402.11550", False),
+        ("https://github.com", False),
+        ("https://mitmedialab.github.io/empathic-stories-multimodal/", False),
+        ("https://arxiv.org/abs/2409.10289", False),
+    ],
+)
+def test_is_code_url(url: str, code: bool) -> None:
+    assert ids.is_code_url(url) is code
+
+
+@given(st.text(max_size=80))
+def test_paper_ids_from_any_text_never_raise_and_are_bare(value: str) -> None:
+    for scheme, found in ids.paper_ids_from_url(value).items():
+        assert found and found == found.strip(), scheme

@@ -10,6 +10,7 @@ every `<a href>` in it (raw HTML blocks included), classified by ids.is_paper_ur
 from __future__ import annotations
 
 import csv
+import sys
 import textwrap
 from collections import Counter
 from pathlib import Path
@@ -518,3 +519,15 @@ def test_markdown_like_text_never_raises_and_accounts_for_its_paper_links(source
     for paper in doc.papers:
         assert paper.line >= 1
     assert sum(_accounted(doc).values()) >= 0
+
+
+def test_the_bench_readme_reads_back_every_generated_paper() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import bench_import  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    doc = read_readme(bench_import.generate_readme(120))
+    assert len(doc.papers) == 120
+    assert len(doc.skipped) == 5  # the News section's links
+    assert {h.emoji for h in doc.headings} >= {"💡", "🗣️"}

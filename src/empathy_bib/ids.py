@@ -7,6 +7,7 @@ functions, so "the same DOI" means the same thing everywhere.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 # Crossref's recommended pattern for modern DOIs, anchored, plus a ban on characters that
@@ -349,9 +350,13 @@ def paper_ids_from_url(url: str) -> dict[str, str]:
 
     An arXiv or ACL DOI also gives its arXiv or Anthology id; an ACM DL page gives `acm` too.
     """
-    url = url.strip()
+    return dict(_paper_ids(url.strip()))
+
+
+@lru_cache(maxsize=8192)  # a README asks about each of its links several times
+def _paper_ids(url: str) -> tuple[tuple[str, str], ...]:
     if not url.lower().startswith(("http://", "https://")):
-        return {}
+        return ()
     found: dict[str, str] = {}
     arxiv = arxiv_from_url(url) or huggingface_paper_arxiv(url)
     anthology = anthology_from_url(url)
@@ -371,7 +376,7 @@ def paper_ids_from_url(url: str) -> dict[str, str]:
         if value:
             found[scheme] = value
     found.update(publisher_ids_from_url(url))
-    return found
+    return tuple(found.items())
 
 
 _OTHER_SCHEMES = (

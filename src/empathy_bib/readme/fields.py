@@ -81,7 +81,12 @@ def _is_bold_title(piece: Piece) -> bool:
 def find_title(items: list[Piece], paper_links: set[int]) -> tuple[str, int]:
     """(title, index of the piece it came from; -1 when none)."""
     for index, piece in enumerate(items):
-        if piece.kind == "link" and piece.link in paper_links and _has_words(piece) and not is_label(piece.text):
+        if (
+            piece.kind == "link"
+            and piece.link in paper_links
+            and _has_words(piece)
+            and not is_label(piece.text)
+        ):
             return clean_title(piece.text), index
     for kind in ("bold", "italic"):
         for index, piece in enumerate(items):
@@ -102,7 +107,12 @@ def find_title(items: list[Piece], paper_links: set[int]) -> tuple[str, int]:
     if len(text) > 3 and split_names(text) is None:
         return text, last
     for index, piece in enumerate(items):
-        if piece.kind == "link" and _has_words(piece) and not is_label(piece.text) and len(clean_title(piece.text)) > 3:
+        if (
+            piece.kind == "link"
+            and _has_words(piece)
+            and not is_label(piece.text)
+            and len(clean_title(piece.text)) > 3
+        ):
             return clean_title(piece.text), index
     return "", -1
 
