@@ -531,3 +531,23 @@ def test_the_bench_readme_reads_back_every_generated_paper() -> None:
     assert len(doc.papers) == 120
     assert len(doc.skipped) == 5  # the News section's links
     assert {h.emoji for h in doc.headings} >= {"💡", "🗣️"}
+
+
+def test_quoted_titles_venue_year_pairs_and_years_from_identifiers() -> None:
+    doc = read(
+        """
+        * **3DETR**: "An End-to-End Transformer Model for 3D Object Detection", ICCV, 2021 (*Facebook*). [[Paper](https://arxiv.org/abs/2109.08141)]
+        * "GlobalPointer: Large-Scale Plane Adjustment", *ECCV, 2024*. [[Paper](https://arxiv.org/pdf/2407.13537)] [[Code](https://github.com/WU-CVGL/GlobalPointer)]
+        - `ArXiv-2023` **Advancing Transformer Architecture: A Survey** [[paper](https://arxiv.org/abs/2311.12351)][Y Huang, J Xu, Z Jiang]
+        - Chinchunmei at WASSA 2024: Boosting Prediction [paper](https://aclanthology.org/2024.wassa-1.32/)
+        - MoEL: Mixture of Empathetic Listeners [paper](https://aclanthology.org/D19-1012/)
+        """
+    )
+    assert [(p.title, p.venue, p.year) for p in doc.papers] == [
+        ("An End-to-End Transformer Model for 3D Object Detection", "ICCV, 2021", 2021),
+        ("GlobalPointer: Large-Scale Plane Adjustment", "ECCV, 2024", 2024),
+        ("Advancing Transformer Architecture: A Survey", "ArXiv-2023", 2023),
+        ("Chinchunmei at WASSA 2024: Boosting Prediction", "", 2024),
+        ("MoEL: Mixture of Empathetic Listeners", "", 2019),
+    ]
+    assert doc.papers[2].authors == ("Y Huang", "J Xu", "Z Jiang")

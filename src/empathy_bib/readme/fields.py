@@ -21,6 +21,9 @@ _BRACKET_VENUE = re.compile(r"\[\s*([A-Za-z][\w .&'/\-]{0,40}?'?\d{2,4}(?:\.\d{1
 _COMPACT_YEAR = re.compile(r"[A-Za-z]'?(\d{2})$")
 _CHUNK_SPLIT = re.compile(r"[,;|\[\]()\n]+")
 _DATE_ONLY = re.compile(r"^[\d\s.\-/:]+$")
+_ANTHOLOGY_YEAR = re.compile(r"^(?:(\d{4})\.|[A-Z](\d{2})-)")
+_QUOTED = re.compile(r"[“\"]([^”\"]{8,})[”\"]")
+_VENUE_YEAR = re.compile(r"[A-Za-z][\w&.'\- ]{0,50}?[\s,]+'?(?:19|20)\d{2}(?:\.\d{1,2})?\b")
 
 
 @dataclass
@@ -68,6 +71,17 @@ def _kind(run: Run) -> str:
     return "code" if run.code else "bold" if run.bold else "italic" if run.italic else "text"
 
 
+def _quoted(items: list[Piece], start: int) -> tuple[str, int] | None:
+    """A title written in quotes in the plain text before the item's first link."""
+    for index in range(start, len(items)):
+        piece = items[index]
+        if piece.kind == "link":
+            return None
+        if piece.kind == "text" and (m := _QUOTED.search(piece.text)):
+            return clean_title(m.group(1)), index
+    return None
+
+
 def _has_words(piece: Piece) -> bool:
     """A link with text of its own, not only a badge image's alt text."""
     return any(run.image is None and run.text.strip() for run in piece.runs)
@@ -88,12 +102,19 @@ def find_title(items: list[Piece], paper_links: set[int]) -> tuple[str, int]:
             and not is_label(piece.text)
         ):
             return clean_title(piece.text), index
+    quoted = _quoted(items, 0)
     for kind in ("bold", "italic"):
+        if kind == "italic" and quoted:
+            return quoted
         for index, piece in enumerate(items):
             emphasised = piece.kind == kind or (
                 piece.kind == "link" and all(getattr(r, kind) for r in piece.runs)
             )
             if emphasised and _is_bold_title(piece) and (kind == "bold" or split_names(piece.text) is None):
+                # `**3DETR**: "An End-to-End Transformer..."`: a short bold name before the quoted title
+                after = _quoted(items, index + 1)
+                if after and len(piece.text.split()) <= 3:
+                    return after
                 return clean_title(piece.text), index
     before: list[str] = []
     last = -1
@@ -139,10 +160,14 @@ def find_venue(items: list[Piece], title_at: int, authors_at: int) -> tuple[str,
                     return found.venue, found.year
                 if found and found.year:
                     year = year or found.year
-    rest = [p for i, p in enumerate(items) if i > title_at and i != authors_at]
-    for piece in rest:
-        if piece.kind == "code" and re.search("[A-Za-z]", piece.text) and len(piece.text.split()) <= 8:
+    for index, piece in enumerate(items):  # a code span, before or after the title: `ACL 2023`
+        words = len(piece.text.split())
+        if index != title_at and piece.kind == "code" and re.search("[A-Za-z]", piece.text) and words <= 8:
             return squash(piece.text), year
+    rest = [p for i, p in enumerate(items) if i > title_at and i != authors_at]
+    quoted = _QUOTED.search(items[title_at].text) if 0 <= title_at < len(items) else None
+    if quoted and items[title_at].kind == "text":  # `"Title", ICCV, 2021 (`: the rest of the quote's text
+        rest.insert(0, Piece("text", items[title_at].text[quoted.end() :], None, items[title_at].runs))
     for piece in rest:
         if piece.kind == "text" and (m := _BRACKET_VENUE.search(piece.text)):
             return squash(m.group(1)), year
@@ -153,6 +178,8 @@ def find_venue(items: list[Piece], title_at: int, authors_at: int) -> tuple[str,
 
 
 def _venue_chunk(text: str) -> str:
+    """The first part of `text` between separators that reads as a venue with a year
+    (`Arxiv 2024.08`, `Findings of EMNLP 2023`), else a `Venue, 2024` pair as written."""
     for chunk in _CHUNK_SPLIT.split(text):
         chunk = squash(chunk).strip(" .*_:-–—")
         if (
@@ -162,14 +189,19 @@ def _venue_chunk(text: str) -> str:
             and len(chunk.split()) <= 8
         ):
             return chunk
-    return ""
+    m = _VENUE_YEAR.search(text)
+    return squash(m.group(0)).strip(" ,") if m and len(m.group(0).split()) <= 8 else ""
 
 
-def year_of(venue: str, arxiv_id: str | None) -> int | None:
+def year_of(venue: str, arxiv_id: str | None, anthology_id: str | None = None) -> int | None:
+    """The year a venue names (`ACL 2024`, `ICLR23`), else the one an arXiv or Anthology id implies."""
     if m := YEAR_RE.search(venue):
         return int(m.group(1))
     if m := _COMPACT_YEAR.search(venue.strip()):
         return 2000 + int(m.group(1))
+    if anthology_id and (m := _ANTHOLOGY_YEAR.match(anthology_id)):
+        year = m.group(1) or m.group(2)
+        return int(year) if len(year) == 4 else (1900 if year >= "60" else 2000) + int(year)
     if arxiv_id:
         yymm = arxiv_id.split("/")[-1][:2]
         if yymm.isdigit():

@@ -109,7 +109,7 @@ class _Reader:
             self._holding.update(h for h in self.stack)
         found = candidate.ids
         fields = candidate.fields
-        year = fields.year or year_of("", found.get("arxiv"))
+        year = fields.year or year_of("", found.get("arxiv"), found.get("anthology"))
         code = next((link.url for link in candidate.links if link.kind == "code"), None)
         self.document.papers.append(
             ReadmePaper(
