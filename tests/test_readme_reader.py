@@ -551,3 +551,24 @@ def test_quoted_titles_venue_year_pairs_and_years_from_identifiers() -> None:
         ("MoEL: Mixture of Empathetic Listeners", "", 2019),
     ]
     assert doc.papers[2].authors == ("Y Huang", "J Xu", "Z Jiang")
+
+
+@pytest.mark.parametrize(
+    ("heading", "skipped"),
+    [
+        ("📢 News", True),
+        ("News & Updates", True),
+        ("Latest News", True),
+        ("🤝 Contributing", True),
+        ("Citation", True),
+        ("⭐ Star History", True),
+        ("Table of Contents", True),
+        ("News Recommendation", False),
+        ("Updates in Continual Learning", False),
+        ("Citation Recommendation", False),
+    ],
+)
+def test_only_headings_that_name_a_non_paper_section_are_skipped(heading: str, skipped: bool) -> None:
+    doc = read_readme(f"## {heading}\n\n- **A Paper.** [[pdf](https://arxiv.org/abs/2401.00001)]\n")
+    assert (not doc.papers) is skipped
+    assert bool(doc.skipped) is skipped

@@ -19,11 +19,15 @@ from empathy_bib.readme.items import Heading, Link, ReadmeDocument, ReadmePaper,
 from empathy_bib.readme.links import YEAR_RE, item_links
 
 _PARSER = markdown_parser()
+_SECTION_WORDS = (
+    r"(?:(?:latest|recent)\s+)?(?:news|updates?|what'?s new|change ?log|contributing|contributors?|"
+    r"contributions?|how to contribute|citations?|cite|citing|how to cite|cite us|bibtex|"
+    r"star history|stargazers?|stars|"
+    r"table of contents?|contents|toc|licen[sc]e|acknowledge?ments?|contact|community|todo|to do|format)"
+)
+# A heading that is only such words ("News", "News & Updates", "Star History"), not "News Recommendation".
 _NON_PAPER_SECTION = re.compile(
-    r"^(?:latest |recent |\W*)?(?:news|updates?|what'?s new|change ?log|contribut\w*|how to contribute|"
-    r"citations?|cite|citing|how to cite|bibtex|star history|stargazers?|stars|table of contents?|contents|"
-    r"toc|licen[sc]e|acknowledge?ments?|contact|community|todo|to do|format)\b",
-    re.IGNORECASE,
+    rf"^{_SECTION_WORDS}(?:\s*(?:&|and|/|,)\s*{_SECTION_WORDS})*\W*$", re.IGNORECASE
 )
 _FIRST_IDS = ("doi", "arxiv", "anthology")
 
