@@ -177,6 +177,7 @@ FIXTURE_EXPECTATIONS = {
         ],
     ),
     "multi-agent-brackets.md": (19, 0, ["Awesome Multi-Agent Papers", "Papers"]),
+    "multimodal-table.md": (15, 0, ["Multimodal Papers", "Large Multimodal Model"]),
 }
 
 
@@ -572,3 +573,18 @@ def test_only_headings_that_name_a_non_paper_section_are_skipped(heading: str, s
     doc = read_readme(f"## {heading}\n\n- **A Paper.** [[pdf](https://arxiv.org/abs/2401.00001)]\n")
     assert (not doc.papers) is skipped
     assert bool(doc.skipped) is skipped
+
+
+def test_a_real_table_reads_title_venue_date_and_code_columns() -> None:
+    doc = read_readme((FIXTURES / "multimodal-table.md").read_text(encoding="utf-8"))
+    wiki = next(p for p in doc.papers if p.title.startswith("Wiki-LLaVA"))
+    assert (wiki.venue, wiki.year, wiki.arxiv_id, wiki.code) == (
+        "CVPR 2024 Workshop",
+        2024,
+        "2404.15406",
+        None,
+    )
+    lumina = next(p for p in doc.papers if p.title.startswith("Lumina-T2X"))
+    assert lumina.title.endswith("Large Diffusion Transformers")  # the notes after the link are not the title
+    assert lumina.code == "https://github.com/Alpha-VLLM/Lumina-T2X"
+    assert not any(p.title.startswith("VITRON") for p in doc.papers)  # a short link and no venue: no paper

@@ -133,7 +133,8 @@ def badge(src: str, alt: str) -> Badge | None:
         label = ""
     venue = " ".join(f"{label} {message}".split())
     named = {w.lower() for w in re.findall(r"[A-Za-z]+", label or message)}
-    if named & _NOT_VENUE or not re.search("[A-Za-z]", venue):
+    # A venue badge names its year (`ACL-2024`); `Project-Page`, `Google-Gemini` and the like do not.
+    if named & _NOT_VENUE or not re.search("[A-Za-z]", venue) or year is None:
         alt_year = _year(alt)
         return Badge(alt.strip(), alt_year) if alt_year and re.search("[A-Za-z]", alt) else None
     return Badge(venue, year)
