@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 
 from empathy_bib import ids, text
 from empathy_bib.readme import ReadmeDocument, ReadmePaper, read_readme
+from empathy_bib.readme.blocks import markdown_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "readmes"
@@ -588,3 +589,9 @@ def test_a_real_table_reads_title_venue_date_and_code_columns() -> None:
     assert lumina.title.endswith("Large Diffusion Transformers")  # the notes after the link are not the title
     assert lumina.code == "https://github.com/Alpha-VLLM/Lumina-T2X"
     assert not any(p.title.startswith("VITRON") for p in doc.papers)  # a short link and no venue: no paper
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=60) | st.from_regex(r"https?://[a-z.]{1,12}/[\w%./?=&#-]{0,30}", fullmatch=True))
+def test_the_readers_link_normalisation_is_markdown_its(url: str) -> None:
+    assert markdown_parser().normalizeLink(url) == MarkdownIt().normalizeLink(url)

@@ -7,6 +7,7 @@ shape is read, with every construct's text and links kept as runs (`inline`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -41,9 +42,19 @@ class ItemBlock:
 Block = HeadingBlock | ItemBlock
 
 
+# URLs that markdown-it's normalizeLink returns unchanged: ASCII with only the characters it keeps
+# and valid percent escapes. Most README links are such; parsing them skips its URL parser.
+_NORMAL_URL = re.compile(r"(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+
+
+class _ReadmeMarkdown(MarkdownIt):
+    def normalizeLink(self, url: str) -> str:  # markdown-it's method name
+        return url if _NORMAL_URL.fullmatch(url) else super().normalizeLink(url)
+
+
 def markdown_parser() -> MarkdownIt:
     """CommonMark with HTML, as GitHub renders READMEs, plus tables and strikethrough."""
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return _ReadmeMarkdown("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
 def read_blocks(tokens: Sequence[Token]) -> list[Block]:
