@@ -1,7 +1,9 @@
 """`site/index.html`: the whole list on one self-contained page (inline CSS and JS, nothing fetched).
 
-The papers are written as HTML (so the page works without JavaScript); the script only hides
-what the search box and filters exclude and copies BibTeX.
+The papers are written as HTML, newest year first (so the page works without JavaScript); the
+script only hides what the search box and filters exclude, reorders for the other sorts, keeps
+the filters in the URL, follows permalinks and copies BibTeX. What it filters and sorts on is
+written once per paper in `data-*` attributes.
 
 Escaping: the page template is autoescaped, except its loop over the papers, which prints
 `SiteEntry` fields as they are (autoescape would cost one `escape` call per printed value, a
@@ -11,8 +13,10 @@ and made by `text.escape_html` (markupsafe's `escape`), so the loop prints nothi
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -34,13 +38,16 @@ class SiteEntry(NamedTuple):  # immutable, and cheaper to build than a frozen da
     """One paper on the page; every field is HTML-escaped (`Markup`)."""
 
     key: Markup
+    fragment: Markup  # the key as a URL fragment (percent-encoded where a URL needs it)
     title: Markup
     authors: Markup
     venue: Markup
+    venue_short: Markup
     year: Markup
+    added: Markup  # YYYY-MM-DD or empty
     links: tuple[SiteLink, ...]
     bibtex: Markup
-    search_text: Markup  # lower-cased title, authors and venue: what the search box matches
+    search_text: Markup  # lower-cased title, authors and venue (short name too): what search matches
     category_titles: tuple[Markup, ...]
     filter_slugs: Markup  # its categories and their parent sections, space-separated
 
@@ -50,16 +57,30 @@ def site_chunks(
 ) -> Iterator[str]:
     """The page's text in pieces, as the template writes it (not yet tidied)."""
     placing = _Placing(taxonomy.by_slug)
+    listed = [views[p.key] for p in papers]
     # Made as the loop reaches them (the template iterates once), so each is freed once written.
-    entries = (_entry(views[p.key], placing) for p in papers)
-    years = sorted({views[p.key].year for p in papers if views[p.key].year}, reverse=True)
+    entries = (_entry(view, placing) for view in newest_first(listed))
+    years = sorted({view.year for view in listed if view.year}, reverse=True)
     template = env.get_template(TEMPLATE)
     return template.generate(
         entries=entries,
         categories=_filter_options(taxonomy),
         years=years,
+        venues=venue_options(listed),
         total=len(papers),
     )
+
+
+def newest_first(views: Sequence[PaperView]) -> list[PaperView]:
+    """The page's order (its default sort): by year, newest first, file order within a year;
+    papers without a year last."""
+    return sorted(views, key=lambda view: -int(view.year) if view.year.isdigit() else 1)
+
+
+def venue_options(views: Sequence[PaperView]) -> list[tuple[str, int]]:
+    """The venue filter's choices: each short venue name and its number of papers, by name."""
+    counts = Counter(view.venue_short for view in views if view.venue_short)
+    return sorted(counts.items(), key=lambda item: (item[0].casefold(), item[0]))
 
 
 class _Placing:
@@ -87,15 +108,23 @@ class _Placing:
         return escape_html(" ".join(slugs)), titles
 
 
+# What a URL fragment may hold as it is (RFC 3986's pchar, "/" and "?"); the rest is percent-encoded.
+_FRAGMENT_SAFE = "!$&'()*+,;=:@/?-._~"
+
+
 def _entry(view: PaperView, placing: _Placing) -> SiteEntry:
-    text = " ".join((view.title, view.all_authors, view.venue)).lower()
+    venue = view.venue if view.venue_short in view.venue else f"{view.venue} {view.venue_short}"
+    text = " ".join((view.title, view.all_authors, venue)).lower()
     filter_slugs, titles = placing(view.categories)
     return SiteEntry(
         key=escape_html(view.key),
+        fragment=escape_html(quote(view.key, safe=_FRAGMENT_SAFE)),
         title=escape_html(view.title),
         authors=escape_html(view.authors),
         venue=escape_html(view.venue),
+        venue_short=escape_html(view.venue_short),
         year=escape_html(view.year),
+        added=escape_html(view.added),
         links=tuple(SiteLink(escape_html(link.label), escape_html(link.url)) for link in view.links),
         bibtex=escape_html(view.bibtex),
         search_text=escape_html(text),

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from ..record import Paper
 from ..taxonomy import Taxonomy
 from .markdown import safe_url
+from .venues import short_venue
 
 AUTHOR_LIMIT = 8  # up to this many authors are all listed; longer lists show AUTHORS_SHOWN + et al.
 AUTHORS_SHOWN = 6
@@ -28,7 +29,9 @@ class PaperView(NamedTuple):  # immutable, and cheaper to build than a frozen da
     authors: str  # "A, B, C" or "A, B, ..., F, et al."
     all_authors: str  # every name, for search
     venue: str
+    venue_short: str  # "ACL", "Findings of EMNLP", "arXiv": what the venue filter groups by
     year: str
+    added: str  # YYYY-MM-DD, the day the paper joined the list; "" when not recorded
     links: tuple[Link, ...]
     bibtex: str  # the raw entry, `\n` line endings
     categories: tuple[str, ...]  # slugs, taxonomy order
@@ -56,11 +59,19 @@ def _view(paper: Paper, order: Callable[[str], int]) -> PaperView:
         authors=", ".join(shown),
         all_authors=", ".join(names),
         venue=paper.venue or "",
+        venue_short=short_venue(paper),
         year=str(paper.year) if paper.year else "",
+        added=_added(paper),
         links=paper_links(paper),
         bibtex=paper.raw.replace("\r\n", "\n").strip("\n"),
         categories=tuple(slugs),
     )
+
+
+def _added(paper: Paper) -> str:
+    # `Paper.added` (a date) arrives with the `added` field; until then no paper has one.
+    added = getattr(paper, "added", None)
+    return added.isoformat() if added is not None else ""
 
 
 def paper_links(paper: Paper) -> tuple[Link, ...]:
