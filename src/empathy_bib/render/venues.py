@@ -65,7 +65,7 @@ _NAMED: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"european chapter of the association for computational|\beacl\b", "EACL"),
         (r"asia-pacific chapter of the association|\baacl\b", "AACL"),
         (r"transactions of the association for computational linguistics|\btacl\b", "TACL"),
-        (r"annual meeting of the association for computational linguistics|^acl\b", "ACL"),
+        (r"annual meeting of the association for computational linguistics|\bacl\b", "ACL"),
         (r"empirical methods in natural language processing|\bemnlp\b", "EMNLP"),
         (r"language resources and evaluation|\blrec\b", "LREC"),
         (r"international conference on computational linguistics|\bcoling\b", "COLING"),
