@@ -10,10 +10,13 @@ import pytest
 from .conftest import ROOT, require_tool
 
 
-@pytest.mark.parametrize("script", ["bench_bibfile.py", "bench_validate.py"])
+@pytest.mark.parametrize("script", ["bench_bibfile.py", "bench_validate.py", "bench_page.py"])
 def test_bench_script_runs_on_a_small_file(script: str) -> None:
     if script == "bench_validate.py":
         require_tool("bibtool")
+    if script == "bench_page.py":
+        require_tool("chromium")
+        require_tool("chromedriver")
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / script), "40"],
         capture_output=True,

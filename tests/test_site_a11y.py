@@ -52,7 +52,12 @@ def test_axe_finds_no_serious_violation(browser: Any, scheme: str) -> None:
     violations = axe_violations(browser)
     grave = [v for v in violations if v.get("impact") in ("serious", "critical")]
     summary = [
-        {"id": v["id"], "impact": v.get("impact"), "help": v.get("help"), "nodes": [n.get("html") for n in v.get("nodes", [])[:3]]}
+        {
+            "id": v["id"],
+            "impact": v.get("impact"),
+            "help": v.get("help"),
+            "nodes": [n.get("html") for n in v.get("nodes", [])[:3]],
+        }
         for v in grave
     ]
     print(f"axe ({scheme}): {len(violations)} violations, {len(grave)} serious or critical")
@@ -95,8 +100,10 @@ def test_keyboard_alone_reaches_filters_sort_and_copy(browser: Any) -> None:
     assert browser.execute_script("return document.activeElement.getAttribute('aria-label')") == (
         f"Copy BibTeX of {first}"
     )  # focus stays on the button after copying
-    assert browser.find_element("id", "copy-status").get_attribute("textContent").startswith(
-        ("BibTeX of", "Copy refused")
+    assert (
+        browser.find_element("id", "copy-status")
+        .get_attribute("textContent")
+        .startswith(("BibTeX of", "Copy refused"))
     )
 
 

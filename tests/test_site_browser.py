@@ -89,7 +89,11 @@ def test_section_year_and_venue_filters(browser: Any) -> None:
     # the venue filter groups by short name: every EMNLP Findings paper, nothing else
     reset(browser)
     select(browser, "venue", "Findings of EMNLP")
-    findings = [p for p in PAPERS if "Findings of the Association for Computational Linguistics: EMNLP" in (p.venue or "")]
+    findings = [
+        p
+        for p in PAPERS
+        if "Findings of the Association for Computational Linguistics: EMNLP" in (p.venue or "")
+    ]
     assert len(findings) >= 2
     assert visible_keys(browser) == newest_first(findings)
     assert browser.find_element("id", "count").text == f"{len(findings)} of {LISTED} papers shown"
@@ -100,7 +104,12 @@ def test_sorts_reorder_and_come_back(browser: Any) -> None:
     select(browser, "sort", "title")
     # Python's casefold order agrees with the page's collator on these ASCII-initial titles' first letters.
     shown = visible_keys(browser)
-    titles = [browser.execute_script(f"return document.getElementById('{k}').querySelector('.title').firstChild.nodeValue.trim()") for k in shown]
+    titles = [
+        browser.execute_script(
+            f"return document.getElementById('{k}').querySelector('.title').firstChild.nodeValue.trim()"
+        )
+        for k in shown
+    ]
     initials = [t[0].casefold() for t in titles]
     assert initials == sorted(initials)
     assert sorted(shown) == sorted(p.key for p in PAPERS)

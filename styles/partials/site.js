@@ -61,9 +61,12 @@
   function applySort(name) {
     if (!orders[name] && name !== "title" && name !== "added") name = "year";
     if (name === currentSort) return;
+    // Moved while the list is out of the layout: rows without boxes are cheaper to move.
     var fragment = document.createDocumentFragment();
+    list.style.display = "none";
     ordered(name).forEach(function (row) { fragment.appendChild(row.li); });
     list.appendChild(fragment);
+    list.style.display = "";
     currentSort = name;
   }
 

@@ -13,8 +13,10 @@ and made by `text.escape_html` (markupsafe's `escape`), so the loop prints nothi
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -110,21 +112,30 @@ class _Placing:
 
 # What a URL fragment may hold as it is (RFC 3986's pchar, "/" and "?"); the rest is percent-encoded.
 _FRAGMENT_SAFE = "!$&'()*+,;=:@/?-._~"
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.:-]+")  # most keys: their own fragment, nothing to encode
+
+
+@lru_cache(maxsize=4096)
+def _escaped_repeated(text: str) -> Markup:
+    """A value many papers share (a year, a date, a short venue name), escaped once."""
+    return escape_html(text)
 
 
 def _entry(view: PaperView, placing: _Placing) -> SiteEntry:
     venue = view.venue if view.venue_short in view.venue else f"{view.venue} {view.venue_short}"
     text = " ".join((view.title, view.all_authors, venue)).lower()
     filter_slugs, titles = placing(view.categories)
+    key = escape_html(view.key)
+    plain = _PLAIN_KEY.fullmatch(view.key)
     return SiteEntry(
-        key=escape_html(view.key),
-        fragment=escape_html(quote(view.key, safe=_FRAGMENT_SAFE)),
+        key=key,
+        fragment=key if plain else escape_html(quote(view.key, safe=_FRAGMENT_SAFE)),
         title=escape_html(view.title),
         authors=escape_html(view.authors),
         venue=escape_html(view.venue),
-        venue_short=escape_html(view.venue_short),
-        year=escape_html(view.year),
-        added=escape_html(view.added),
+        venue_short=_escaped_repeated(view.venue_short),
+        year=_escaped_repeated(view.year),
+        added=_escaped_repeated(view.added),
         links=tuple(SiteLink(escape_html(link.label), escape_html(link.url)) for link in view.links),
         bibtex=escape_html(view.bibtex),
         search_text=escape_html(text),

@@ -98,7 +98,9 @@ _NAMED: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^physical review letters$", "Phys. Rev. Lett."),
     )
 )
-_FINDINGS = re.compile(r"findings of (?:the )?(?:association for computational linguistics|acl)\s*:?\s*([a-z]+)", re.I)
+_FINDINGS = re.compile(
+    r"findings of (?:the )?(?:association for computational linguistics|acl)\s*:?\s*([a-z]+)", re.I
+)
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.IGNORECASE)
 _DOI_PREFIXES = (("10.1609/aaai", "AAAI"), ("10.24963/ijcai", "IJCAI"), ("10.48550/arxiv", "arXiv"))
 
