@@ -130,6 +130,9 @@ def test_filter_state_is_read_back_from_the_url(browser: Any) -> None:
     assert browser.find_element("id", "sort").get_attribute("value") == "title"
     expected = {p.key for p in PAPERS if "datasets" in p.categories and p.year == 2024}
     assert set(visible_keys(browser)) == expected
+    # links made before the filter was called "section" still work
+    browser.get(PAGE.as_uri() + "?category=datasets")
+    assert browser.find_element("id", "section").get_attribute("value") == "datasets"
     # an unknown value is ignored rather than hiding everything
     browser.get(PAGE.as_uri() + "?venue=no-such-venue")
     assert browser.find_element("id", "venue").get_attribute("value") == ""
