@@ -20,12 +20,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # the tests' Chromium driver
 
 from common import PYTHON, ROOT, keep_bytecode
 
@@ -66,7 +65,10 @@ def main() -> int:
         )
         page = out / "site" / "index.html"
         print(f"{n} synthetic entries: site/index.html is {page.stat().st_size / 1e6:.1f} MB")
-        with _chromium(Path(tmp) / "profile") as driver:
+        from tests.sitedriver import chromium
+
+        with chromium(Path(tmp) / "profile", window="1280,900") as driver:
+            driver.set_script_timeout(60)
             _report_load(driver, page)
             worst = _report_changes(driver, n)
     verdict = "met" if worst < TARGET_MS else "NOT met"
@@ -83,33 +85,6 @@ def _missing_tools() -> str | None:
     except ImportError:
         return "selenium"
     return None
-
-
-@contextmanager
-def _chromium(profile: Path) -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(shutil.which("chromium"))
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,900",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(str(shutil.which("chromedriver"))), options=options)
-    try:
-        driver.set_script_timeout(60)
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _report_load(driver: Any, page: Path) -> None:
