@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import subprocess
 import time
@@ -13,6 +14,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from empathy_bib import cli
+from empathy_bib.commands import _clock
 from empathy_bib.bib import BibFile
 from empathy_bib.enrich import http
 from empathy_bib.record import papers_of
@@ -124,8 +126,9 @@ def test_arxiv_forms(
 
 
 def test_arxiv_with_a_published_version_uses_the_anthology_record(
-    project: Path, httpserver: HTTPServer
+    project: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(_clock, "today", lambda: datetime.date(2026, 3, 4))  # the day `added` says
     serve_all(httpserver)
     assert add(httpserver, "2406.11111", "--category", CATEGORY + ",datasets") == 0
     text = added_entry(project)
@@ -144,6 +147,7 @@ def test_arxiv_with_a_published_version_uses_the_anthology_record(
         "  eprint = {2406.11111},\n"
         "  archiveprefix = {arXiv},\n"
         "  keywords = {generative-approaches, datasets},\n"
+        "  added = {2026-03-04},\n"
         "}\n"
     )
 
@@ -232,7 +236,9 @@ def test_duplicate_of_an_existing_entry_is_refused_without_a_request(
         assert add(httpserver, form, "--category", CATEGORY) == 1
         err = capsys.readouterr().err
         assert "already in the list as '" in err and "(line " in err
-    assert "yuan2025reflectdiffu' (line 102)" in err
+    text = (project / "references.bib").read_text(encoding="utf-8")
+    line = text[: text.index("@inproceedings{yuan2025reflectdiffu,")].count("\n") + 1
+    assert f"yuan2025reflectdiffu' (line {line})" in err
     assert (project / "references.bib").read_bytes() == before
     assert httpserver.log == []
 

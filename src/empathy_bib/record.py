@@ -10,6 +10,8 @@ papers: names (`names.Author`, split by pybtex's rules before decoding) and iden
 
 from __future__ import annotations
 
+import datetime
+import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from .bib import BibFile, Block, FieldSpan, plain_value, resolve_value
 from .names import Author, parse_names
 from .text import MONTHS, Span, protected_spans, to_unicode
 
-__all__ = ["CODE_FIELD", "MONTHS", "Author", "Identifiers", "Links", "Paper", "papers_of"]
+__all__ = ["ADDED_FIELD", "CODE_FIELD", "MONTHS", "Author", "Identifiers", "Links", "Paper", "papers_of"]
 
 _T = TypeVar("_T")
 
@@ -54,6 +56,24 @@ class _once(Generic[_T]):  # lower case: used as a decorator, like the one it re
 
 
 CODE_FIELD = "code"  # not in BibTeX's or biblatex's data model, so both ignore it
+# The date the paper joined the list, `YYYY-MM-DD`: written by `add`, read by the README's
+# "Recently added" and the feed. Not in BibTeX's or biblatex's data model either.
+ADDED_FIELD = "added"
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # ASCII digits only
+
+
+def parse_added(value: str | None) -> datetime.date | None:
+    """An `added` value as a date: exactly `YYYY-MM-DD` (blanks around it allowed) naming a real
+    day; None otherwise (absent, another form, or an impossible date such as 2025-02-30)."""
+    if value is None:
+        return None
+    match = _ISO_DATE.fullmatch(value.strip())
+    if match is None:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -183,6 +203,12 @@ class Paper:
         if value[:3] in MONTHS:
             return MONTHS.index(value[:3]) + 1
         return None
+
+    @_once
+    def added(self) -> datetime.date | None:
+        """When the paper joined the list (`added`), or None when absent or not a valid date
+        (validate's E313 says which)."""
+        return parse_added(self.fields.get(ADDED_FIELD))
 
     # ------------------------------------------------------------------ identifiers
     @_once

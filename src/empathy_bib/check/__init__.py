@@ -9,6 +9,7 @@ Checks never write; `fix.py` applies the safe fixes separately. The registry of 
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -50,18 +51,23 @@ def check_bib(
     *,
     path: str | os.PathLike[str] | None = None,
     families: Iterable[str] = FAMILIES,
+    today: datetime.date | None = None,
 ) -> list[Diagnostic]:
     """The checks of `families` (all by default) on `bib`, sorted by position. `path` names the
-    file in the findings."""
+    file in the findings; `today` is the date the caller read from the clock (None: the checks
+    that compare with it are skipped)."""
     shown = str(path if path is not None else bib.path if bib.path is not None else "<string>")
-    ctx = Context(bib, taxonomy, shown)
+    ctx = Context(bib, taxonomy, shown, today=today)
     for name in families:
         FAMILIES[name](ctx)
     return sorted(ctx.diagnostics, key=lambda d: d.sort_key)
 
 
-def check_path(path: str | os.PathLike[str], taxonomy: Taxonomy | None) -> list[Diagnostic]:
-    """Read and check a file. Raises `BibReadError` only when the file cannot be read at all."""
+def check_path(
+    path: str | os.PathLike[str], taxonomy: Taxonomy | None, *, today: datetime.date | None = None
+) -> list[Diagnostic]:
+    """Read and check a file (`today` as in `check_bib`). Raises `BibReadError` only when the
+    file cannot be read at all."""
     p = Path(path)
     data = read_bib_bytes(p)
     encoding: list[Diagnostic] = []
@@ -73,7 +79,7 @@ def check_path(path: str | os.PathLike[str], taxonomy: Taxonomy | None) -> list[
         text = data.decode("utf-8", errors="replace")
     del data  # the bytes are no longer needed: halve the peak on a large file
     bib = BibFile.from_text(text, path=p)
-    found = check_bib(bib, taxonomy, path=str(path))
+    found = check_bib(bib, taxonomy, path=str(path), today=today)
     return sorted([*encoding, *found], key=lambda d: d.sort_key)
 
 

@@ -238,6 +238,21 @@ CHECKS: dict[str, Check] = _checks(
         "Use @article, @inproceedings, @misc, @book, @incollection, @phdthesis, @techreport, ...",
     ),
     Check("W312", "empty-field", WARNING, "A field with an empty value.", "Fill it in or delete it."),
+    Check(
+        "E313",
+        "bad-added-date",
+        ERROR,
+        "The `added` field (the date the paper joined the list) is not a date written "
+        "`YYYY-MM-DD`, or names a day that does not exist (2025-02-30).",
+        "Write the day the paper was added as `added = {2025-05-01}`.",
+    ),
+    Check(
+        "E314",
+        "added-in-future",
+        ERROR,
+        "The `added` date lies in the future (later than today's date anywhere on Earth).",
+        "Write the day the paper was added, today at the latest.",
+    ),
     # ------------------------------------------------------------------ list rules
     Check(
         "E401",

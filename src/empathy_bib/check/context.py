@@ -7,6 +7,7 @@ only ones the syntax checks re-read) and identifiers, each parsed once for every
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -24,6 +25,9 @@ class Context:
     taxonomy: Taxonomy | None
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Today's date as the command read it (checks never read the clock); None skips the checks
+    # that need it (an `added` date in the future, E314).
+    today: datetime.date | None = None
 
     @cached_property
     def macros(self) -> dict[str, str]:

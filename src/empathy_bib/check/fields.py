@@ -1,4 +1,4 @@
-"""Field checks (E3xx/W3xx): required fields, year, month, pages, identifiers, URLs, titles.
+"""Field checks (E3xx/W3xx): required fields, year, month, pages, identifiers, URLs, titles, `added`.
 
 Each check reads the entry's located fields (for positions) and the `Paper` (for resolved
 values), so a finding points at the value it is about.
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from .. import ids
 from ..bib import Block, FieldSpan, scan
-from ..record import Paper
+from ..record import ADDED_FIELD, Paper
 from ..text import MONTHS, month_macro
 from .context import Context
 
@@ -72,6 +72,8 @@ def check(ctx: Context) -> None:
         _check_arxiv(ctx, paper)
         _check_urls(ctx, paper)
         _check_title_case(ctx, spans, values, key)
+        if ADDED_FIELD in values:
+            _check_added(ctx, paper)
         if look_for_empty:
             _check_empty(ctx, entry, key)
 
@@ -227,6 +229,21 @@ def _check_title_case(ctx: Context, spans: Spans, values: Values, key: str) -> N
             f"title words lose their capitals in many styles: write {braced}",
             key,
         )
+
+
+def _check_added(ctx: Context, paper: Paper) -> None:
+    """`added` is a real day written `YYYY-MM-DD` (`Paper.added` parses it), not after today.
+
+    "Today" is the caller's (`ctx.today`, read by the command): without it, the future is not checked.
+    """
+    f = paper.spans[ADDED_FIELD]
+    added = paper.added
+    if added is None:
+        value = paper.fields[ADDED_FIELD].strip()
+        message = f"added {_short(value)!r} is not a real day written YYYY-MM-DD (e.g. 2025-05-01)"
+        ctx.report("E313", f.value_start, message, paper.key)
+    elif ctx.today is not None and added > ctx.today:
+        ctx.report("E314", f.value_start, f"added {added.isoformat()} is in the future", paper.key)
 
 
 def _check_empty(ctx: Context, entry: Block, key: str) -> None:

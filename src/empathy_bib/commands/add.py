@@ -20,6 +20,7 @@ from ..config import Project, find_project
 from ..errors import BibParseError, EditError, UsageError
 from ..taxonomy import Taxonomy, load_taxonomy
 from ..terminal import printable
+from . import _clock
 from ._services import add_service_arguments
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def _run_add(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) -> in
     addpaper.refuse_duplicate(index, ident.identity, str(ident))
     config = config_from_args(args)
     work = addpaper.fetch_work(make_session(config), config, ident)
-    entry = addpaper.build_entry(work, bib, categories=categories, key=args.key)
+    entry = addpaper.build_entry(work, bib, categories=categories, key=args.key, added=_clock.today())
     addpaper.append_entries(bib, index, [entry])
     _report_checks(bib, taxonomy, [entry.key])
     return _finish(bib, [entry.text], args.dry_run)
@@ -205,7 +206,8 @@ def _report_checks(bib: BibFile, taxonomy: Taxonomy, keys: Sequence[str]) -> Non
     from ..check import ERROR, check_bib  # imported here: `add --help` stays fast
 
     wanted = set(keys)
-    findings = [d for d in check_bib(bib, taxonomy, path=bib.path) if d.key in wanted]
+    today = _clock.latest_today()
+    findings = [d for d in check_bib(bib, taxonomy, path=bib.path, today=today) if d.key in wanted]
     for d in findings:
         print(d.format_text(), file=sys.stderr)
     if any(d.severity == ERROR for d in findings):

@@ -18,6 +18,7 @@ from ..config import find_project
 from ..errors import UsageError
 from ..taxonomy import Taxonomy, load_taxonomy
 from ..terminal import printable
+from . import _clock
 
 if TYPE_CHECKING:
     from ..check import Diagnostic
@@ -84,10 +85,11 @@ def run(args: argparse.Namespace) -> int:
     named = _named_keys(args.keys, paths) if args.latex else None
     setups = _latex_setups(args)
     diagnostics: list[Diagnostic] = []
+    today = _clock.latest_today()  # for E314, an `added` date in the future
     for path in paths:
         if args.fix:
             _fix(path, select, ignore)
-        found = check_path(path, taxonomy)
+        found = check_path(path, taxonomy, today=today)
         if setups:
             found += _compiled(path, named, setups)
         diagnostics.extend(filter_codes(found, select, ignore))

@@ -12,6 +12,7 @@ otherwise it stays an arXiv-only `@misc`.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -144,11 +145,21 @@ def refuse_duplicate(index: DuplicateIndex, identity: Identity, what: str) -> No
         raise DuplicateError(f"{what} is {match.describe()}")
 
 
-def build_entry(work: Work, bib: BibFile, *, categories: Sequence[str], key: str | None = None) -> NewEntry:
+def build_entry(
+    work: Work,
+    bib: BibFile,
+    *,
+    categories: Sequence[str],
+    key: str | None = None,
+    added: datetime.date | None = None,
+) -> NewEntry:
+    """The new entry for `work`; `added` is the day it joins the list (`added` field), if given."""
     taken = [e.key for e in bib.entries if e.key]
     if key is not None:
         check_key(key, taken)
-    return entry_from_work(work_with_subtitle(work), categories=categories, taken_keys=taken, key=key)
+    return entry_from_work(
+        work_with_subtitle(work), categories=categories, taken_keys=taken, key=key, added=added
+    )
 
 
 def check_key(key: str, taken: Sequence[str]) -> None:

@@ -11,12 +11,13 @@ publisher's DOI, `10.48550/arXiv.<id>` for arXiv-only papers, never a guessed on
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .. import ids
-from ..record import CODE_FIELD
+from ..record import ADDED_FIELD, CODE_FIELD
 from ..text import month_macro, protected_spans, strip_markup, to_unicode
 from .entrykey import make_key
 from .latexvalue import escape_latex, latex_title, latex_title_from_spans
@@ -25,6 +26,7 @@ from .records import Work
 
 INDENT = "  "
 # The order fields take in references.bib; anything else goes before `keywords`, alphabetically.
+# `added` (the list's own bookkeeping, not the paper's metadata) comes last, after `keywords`.
 FIELD_ORDER = (
     "title",
     "author",
@@ -45,6 +47,7 @@ FIELD_ORDER = (
     "primaryclass",
     CODE_FIELD,
     "keywords",
+    ADDED_FIELD,
 )
 # Values written bare (month macros); every other value is written in braces.
 BARE_FIELDS = frozenset({"month"})
@@ -137,8 +140,10 @@ def entry_from_work(
     title_latex: str | None = None,
     people: Sequence[PersonName] | None = None,
     extra_fields: dict[str, str] | None = None,
+    added: datetime.date | None = None,
 ) -> NewEntry:
-    """The entry for `work`, filed under `categories`.
+    """The entry for `work`, filed under `categories`, with `added = {YYYY-MM-DD}` when `added`
+    (the day it joins the list, read from the clock by the command) is given.
 
     `title_latex` and `people` let an importer keep what a pasted entry already got right
     (its brace protection, its name parts); `extra_fields` adds values written as given.
@@ -170,6 +175,8 @@ def entry_from_work(
         values["primaryclass"] = escape_latex(primary)
     values.update(extra_fields or {})
     values["keywords"] = ", ".join(categories)
+    if added is not None:
+        values[ADDED_FIELD] = added.isoformat()
     first_family = authors[0].family if authors else ""
     key_title = plain_title or to_unicode(values["title"])
     entry_key = key or make_key(first_family, work.year, key_title, taken_keys)
