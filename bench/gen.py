@@ -3,7 +3,7 @@
 
 A mix like a real list's: ACL Anthology proceedings papers, arXiv-only preprints and journal
 articles; accented names as LaTeX escapes, @string macros and month macros, brace-protected
-titles, long abstracts, keywords from the real taxonomy. Deterministic for a given N and seed.
+titles, long abstracts, keywords from the real taxonomy, `added` dates. Deterministic for a given N and seed.
 
     python bench/gen.py 10000 /tmp/synthetic.bib [--seed 1]
 """
@@ -11,6 +11,7 @@ titles, long abstracts, keywords from the real taxonomy. Deterministic for a giv
 from __future__ import annotations
 
 import argparse
+import datetime
 import random
 import sys
 from pathlib import Path
@@ -107,6 +108,7 @@ JOURNALS = [
     "Computational Linguistics",
     "Journal of Artificial Intelligence Research",
 ]
+FIRST_ADDED = datetime.date(2022, 1, 1)
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
@@ -186,7 +188,10 @@ def entry(i: int, rng: random.Random, slugs: list[str]) -> str:
         lines.append(f"  abstract = {{{abstract(rng)}}},")
     if rng.random() < 0.2:
         lines.append(f"  code = {{https://github.com/example/repo{i}}},")
-    lines += [f"  keywords = {{{cats}}},", "}"]
+    # The day it joined the list: a few papers a day from 2022 on, in file order (no random draw,
+    # so the other fields stay those of earlier versions of this generator).
+    added = FIRST_ADDED + datetime.timedelta(days=i // 8)
+    lines += [f"  keywords = {{{cats}}},", f"  added = {{{added.isoformat()}}},", "}"]
     return "\n".join(lines)
 
 

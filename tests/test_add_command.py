@@ -14,8 +14,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from empathy_bib import cli
-from empathy_bib.commands import _clock
 from empathy_bib.bib import BibFile
+from empathy_bib.commands import _clock
 from empathy_bib.enrich import http
 from empathy_bib.record import papers_of
 

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import ids
 from .errors import UsageError
 
 if sys.version_info >= (3, 11):
@@ -21,6 +22,9 @@ else:  # pragma: no cover - Python 3.10
 DEFAULT_BIB = "references.bib"
 DEFAULT_STYLES = "styles"
 DEFAULT_TAXONOMY = "styles/categories.toml"
+# Where the page (site/) is published: the feed's links and ids are made from it. This list's
+# GitHub Pages address; another list sets its own `site_url`.
+DEFAULT_SITE_URL = "https://jhcircle.github.io/Awesome-LLM-Empathy/"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class Project:
     taxonomy: Path
     select: str = ""  # validate's default --select / --ignore (comma-separated codes or prefixes)
     ignore: str = ""
+    site_url: str = DEFAULT_SITE_URL  # an absolute http(s) URL ending in `/`
 
 
 def find_project(start: Path | None = None) -> Project:
@@ -71,7 +76,19 @@ def _project(root: Path, settings: dict[str, object]) -> Project:
         taxonomy=taxonomy,
         select=_codes(settings, "select", root),
         ignore=_codes(settings, "ignore", root),
+        site_url=_site_url(settings, root),
     )
+
+
+def _site_url(settings: dict[str, object], root: Path) -> str:
+    """`site_url`: where site/ is published, as an absolute http(s) URL ending in `/`."""
+    value = settings.get("site_url", DEFAULT_SITE_URL)
+    if not isinstance(value, str) or not ids.is_web_url(value.strip()):
+        raise UsageError(
+            "[tool.empathy-bib] site_url must be an absolute http(s) URL", path=root / "pyproject.toml"
+        )
+    url = value.strip()
+    return url if url.endswith("/") else url + "/"
 
 
 def _codes(settings: dict[str, object], name: str, root: Path) -> str:

@@ -69,7 +69,9 @@ def run(args: argparse.Namespace) -> int:
         bib = BibFile.from_bytes(data, path=bib_path)
         del data
         try:
-            outputs = render_outputs(bib, taxonomy, project.styles, path=str(bib_path), pending=pending)
+            outputs = render_outputs(
+                bib, taxonomy, project.styles, path=str(bib_path), pending=pending, site_url=project.site_url
+            )
             counted = _Counted(outputs)  # outputs are rendered one at a time, as they are compared
             if args.check:
                 stale = stale_outputs(counted, out_dir)

@@ -1,4 +1,5 @@
-"""Stage 4, render: every generated file, from references.bib, the taxonomy and `styles/`.
+"""Stage 4, render: every generated file, from references.bib, the taxonomy and `styles/`:
+README.md, site/index.html, site/feed.xml (Atom), bib/<slug>.bib and bib/references.json.
 
 `render_outputs` touches no file: it yields `(relative path, bytes)` one output at a time, so
 `--check` compares each and the command stages each to a temporary file, and only finished
@@ -23,10 +24,11 @@ import jinja2
 from markupsafe import Markup
 
 from ..bib import BibFile, StagedFiles
+from ..config import DEFAULT_SITE_URL
 from ..errors import EmpathyBibError
 from ..record import Paper, papers_of
 from ..taxonomy import Taxonomy
-from . import catbib, readme, site
+from . import catbib, feed, readme, site
 from .chunks import tidy_to_bytes
 from .csljson import csl_json_bytes
 from .verdict import PendingVerdict, RenderRefused, WorkerFailed, error_findings
@@ -47,6 +49,7 @@ README = "README.md"
 BIB_DIR = "bib"
 CSL_JSON = "bib/references.json"
 SITE = "site/index.html"
+FEED = f"site/{feed.FEED_FILE}"
 
 
 @dataclass(frozen=True)
@@ -57,15 +60,16 @@ class Listing:
     taxonomy: Taxonomy
     by_category: dict[str, list[Paper]]  # slug -> papers in file order, for categories taking papers
     views: dict[str, PaperView]
+    site_url: str  # where site/ is published: the feed's ids and links, the README's link to it
 
 
 # ---------------------------------------------------------------------- rendering
 
 
-def build_listing(bib: BibFile, taxonomy: Taxonomy) -> Listing:
+def build_listing(bib: BibFile, taxonomy: Taxonomy, site_url: str = DEFAULT_SITE_URL) -> Listing:
     papers = list(papers_of(bib))
     views = paper_views(papers, taxonomy)
-    return Listing(papers, taxonomy, papers_by_category(papers, taxonomy), views)
+    return Listing(papers, taxonomy, papers_by_category(papers, taxonomy), views, site_url)
 
 
 def papers_by_category(papers: Sequence[Paper], taxonomy: Taxonomy) -> dict[str, list[Paper]]:
@@ -106,14 +110,20 @@ def _read_style(styles: Path, name: str) -> Markup:
 
 
 def render_all(
-    bib: BibFile, taxonomy: Taxonomy, styles: Path, *, path: str = "references.bib", validate: bool = True
+    bib: BibFile,
+    taxonomy: Taxonomy,
+    styles: Path,
+    *,
+    path: str = "references.bib",
+    validate: bool = True,
+    site_url: str = DEFAULT_SITE_URL,
 ) -> dict[str, str]:
     """Every output as `{relative path: text}`. Raises `RenderRefused` when the list has errors.
 
     `validate=False` skips validate's checks: tests use it to show that escaping holds even for
     input validate would reject.
     """
-    outputs = render_outputs(bib, taxonomy, styles, path=path, validate=validate)
+    outputs = render_outputs(bib, taxonomy, styles, path=path, validate=validate, site_url=site_url)
     return {name: data.decode("utf-8") for name, data in outputs}
 
 
@@ -125,8 +135,12 @@ def render_outputs(
     path: str = "references.bib",
     validate: bool = True,
     pending: PendingVerdict | None = None,
+    site_url: str = DEFAULT_SITE_URL,
 ) -> Iterator[tuple[str, bytes]]:
     """Every output as `(relative path, UTF-8 bytes)`, produced one after the other.
+
+    `site_url` is where site/ is published (`[tool.empathy-bib] site_url`): the feed's ids and
+    links are made from it.
 
     Without `pending` the checks run now, raising `RenderRefused` before anything is rendered.
     With it (a worker checking the same file's bytes), the README, the page and the category
@@ -139,14 +153,14 @@ def render_outputs(
         errors = error_findings(bib, taxonomy, path)
         if errors:
             raise RenderRefused(errors)
-    return _outputs(bib, taxonomy, styles, pending)
+    return _outputs(bib, taxonomy, styles, pending, site_url)
 
 
 def _outputs(
-    bib: BibFile, taxonomy: Taxonomy, styles: Path, pending: PendingVerdict | None
+    bib: BibFile, taxonomy: Taxonomy, styles: Path, pending: PendingVerdict | None, site_url: str
 ) -> Iterator[tuple[str, bytes]]:
     try:
-        listing = build_listing(bib, taxonomy)
+        listing = build_listing(bib, taxonomy, site_url)
         yield from _documents(listing, template_env(styles))
         for name, text in _category_bibs(bib, taxonomy, listing.by_category):
             yield name, text.encode("utf-8")
@@ -166,13 +180,18 @@ def _outputs(
 
 
 def _documents(listing: Listing, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
-    """The README and the page, each rendered whole, then handed over."""
+    """The README, the page and the feed, each rendered whole, then handed over."""
     taxonomy, papers, views = listing.taxonomy, listing.papers, listing.views
     try:
-        data = tidy_to_bytes(readme.readme_chunks(env, taxonomy, listing.by_category, views, len(papers)))
+        chunks = readme.readme_chunks(
+            env, taxonomy, listing.by_category, views, papers, feed_url=feed.feed_url(listing.site_url)
+        )
+        data = tidy_to_bytes(chunks)
         yield README, data
         data = tidy_to_bytes(site.site_chunks(env, papers, views, taxonomy))
         yield SITE, data
+        data = feed.feed_bytes(papers, views, taxonomy, listing.site_url)
+        yield FEED, data
     except EmpathyBibError:
         raise
     except Exception as exc:

@@ -3,13 +3,16 @@
 The template lays out; this module decides what is shown and escapes it. Filters the template
 uses: `md` (inline text made inert), `fence` (a code fence the BibTeX cannot close). The
 taxonomy's titles, emoji and descriptions are text from a file too, escaped the same way.
+"Recently added" lists the newest papers by their `added` date (`recently_added(count)`, the
+count set in the template), never by the clock: the README is the same at every render.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import NamedTuple
 
 import jinja2
@@ -19,12 +22,13 @@ from ..taxonomy import Category, Taxonomy
 from ..text import escape_md
 from .chart import build_chart
 from .markdown import code_fence, unique_anchors
-from .view import PaperView
+from .view import PaperView, newest_first
 
 TEMPLATE = "README.md.j2"
 # Headings the template writes around the generated sections, in document order; the anchors
 # of all headings are computed together because GitHub numbers repeated ones.
-HEADINGS_BEFORE = ("🔥 News", "🌟 Introduction", "📈 Papers per Year")
+HEADINGS_BEFORE = ("🔥 News", "🆕 Recently added", "🌟 Introduction", "📈 Papers per Year")
+RECENTLY_ADDED = 10  # papers "Recently added" lists when the template names no count
 HEADINGS_AFTER = ("🤝 Contributing", "🛠️ Maintaining this list", "🙌 Citation", "📄 License")
 
 
@@ -48,12 +52,27 @@ class SectionView:
     papers: tuple[MarkdownPaper, ...]
 
 
+class SectionLink(NamedTuple):
+    heading: str  # escaped like SectionView.heading
+    anchor: str
+
+
+class RecentPaper(NamedTuple):
+    """A paper of "Recently added": its date, its README pieces, the sections it is listed in."""
+
+    added: str  # YYYY-MM-DD
+    paper: MarkdownPaper
+    sections: tuple[SectionLink, ...]  # in reading order
+
+
 def readme_chunks(
     env: jinja2.Environment,
     taxonomy: Taxonomy,
     by_category: Mapping[str, Sequence[Paper]],
     views: Mapping[str, PaperView],
-    total: int,
+    papers: Sequence[Paper],
+    *,
+    feed_url: str,
 ) -> Iterator[str]:
     """The README's text in pieces, as the template writes it (not yet tidied)."""
     categories = list(taxonomy)
@@ -77,13 +96,39 @@ def readme_chunks(
         sections=sections,
         anchors=anchors,
         chart=build_chart(taxonomy, by_category),
-        total_papers=total,
+        recently_added=_recently_added(papers, views, sections, markdown),
+        feed_url=feed_url,
+        total_papers=len(papers),
         total_places=sum(len(s.papers) for s in sections),
         # Passed with the render, not as an environment global: the environment and its
         # templates form a reference cycle, which would keep every view alive until a
         # collection (about 0.1 s spent at exit on 10,000 entries).
         paper=views.get,
     )
+
+
+def _recently_added(
+    papers: Sequence[Paper],
+    views: Mapping[str, PaperView],
+    sections: Sequence[SectionView],
+    done: dict[str, MarkdownPaper],
+) -> Callable[[int], list[RecentPaper]]:
+    """`recently_added(count)` for the template: the `count` papers with the newest `added` dates
+    (ties by key), each with links to its sections' headings. Papers without `added` are left out."""
+    links = {s.category.slug: SectionLink(s.heading, s.anchor) for s in sections}
+
+    def recently_added(count: int = RECENTLY_ADDED) -> list[RecentPaper]:
+        dated = (p for p in newest_first(papers) if p.added is not None)
+        return [
+            RecentPaper(
+                paper.added.isoformat() if paper.added else "",
+                _markdown(views[paper.key], done),
+                tuple(links[slug] for slug in views[paper.key].categories if slug in links),
+            )
+            for paper in islice(dated, max(count, 0))
+        ]
+
+    return recently_added
 
 
 def _markdown(view: PaperView, done: dict[str, MarkdownPaper]) -> MarkdownPaper:

@@ -6,6 +6,7 @@ escaped yet, and nothing here is trusted.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -90,3 +91,24 @@ def paper_links(paper: Paper) -> tuple[Link, ...]:
         if safe:
             out.append(Link(label, safe))
     return tuple(out)
+
+
+# ---------------------------------------------------------------------- date added
+
+# The date a paper without a usable year is shown as added (the feed needs one for every entry).
+UNDATED = datetime.date(1970, 1, 1)
+
+
+def date_shown_added(paper: Paper) -> datetime.date:
+    """`added`, else January 1 of the paper's year, else 1970-01-01: a date for every paper that
+    depends on the file alone (never on the clock), so every render gives the same."""
+    if paper.added is not None:
+        return paper.added
+    year = paper.year
+    return datetime.date(year, 1, 1) if year is not None and 1 <= year <= 9999 else UNDATED
+
+
+def newest_first(papers: Iterable[Paper]) -> list[Paper]:
+    """Papers by `date_shown_added`, the newest first; a tie in file-independent order, by key."""
+    by_key = sorted(papers, key=lambda p: p.key)
+    return sorted(by_key, key=date_shown_added, reverse=True)  # stable: keys stay ascending in a tie

@@ -1,0 +1,198 @@
+"""`site/feed.xml`: an Atom feed (RFC 4287) of the list, one entry per paper, newest added first.
+
+Readers follow it to see what joined the list. Every entry's dates come from the paper's `added`
+field (`view.date_shown_added`: January 1 of its year when it has none), and the feed's own
+`updated` is its newest entry's: nothing reads the clock, so each render writes the same bytes.
+
+Safety: every value from the list is written by `_text` or `_attribute` at the end of this
+module, which drop the characters XML cannot carry (C0 and C1 controls, U+FFFE/U+FFFF, lone
+surrogates) and escape the rest with `xml.sax.saxutils`; links are the views' checked http(s)
+URLs only (`view.paper_links`), so no `javascript:` or `data:` link is ever written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+from urllib.parse import quote, urlsplit
+from xml.sax.saxutils import escape, quoteattr
+
+from ..record import Paper
+from ..taxonomy import Category, Taxonomy
+from ..terminal import CONTROL_CHARACTER
+from .view import UNDATED, PaperView, date_shown_added, newest_first
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_FILE = "feed.xml"  # beside the page, in site/
+TITLE = "Awesome LLM Empathy: papers on empathy in large language models"
+SUBTITLE = "Every paper of the list, newest added first."
+AUTHOR = "Awesome-LLM-Empathy contributors"
+GENERATOR = "empathy-bib"
+TAG_YEAR = 2025  # the year the list's host minted its tag URIs (RFC 4151): never changes
+
+# Control characters (terminal.CONTROL_CHARACTER: C0 but tab and line breaks, DEL, C1) and what
+# XML 1.0 cannot hold at all. (`str.isprintable` is False for each: it decides, fast, that a
+# value has none.)
+_NOT_XML = re.compile(CONTROL_CHARACTER.pattern.removesuffix("]") + "\ud800-\udfff\ufffe\uffff]")
+
+
+class FeedPlace(NamedTuple):
+    """Where the feed lives: the ids and links are made from it."""
+
+    site_url: str  # the page's address, ending in `/`
+    host: str  # the tag URIs' authority
+
+    @classmethod
+    def of(cls, site_url: str) -> FeedPlace:
+        url = site_url if site_url.endswith("/") else site_url + "/"
+        return cls(url, (urlsplit(url).hostname or "localhost").lower())
+
+    @property
+    def self_url(self) -> str:
+        return self.site_url + FEED_FILE
+
+
+def feed_url(site_url: str) -> str:
+    """The feed's published address, for the README's link."""
+    return FeedPlace.of(site_url).self_url
+
+
+def entry_id(key: str, place: FeedPlace) -> str:
+    """`tag:<host>,2025:<key>` (the key percent-encoded): the same for a paper in every render."""
+    return f"tag:{place.host},{TAG_YEAR}:{quote(key, safe='')}"
+
+
+def feed_bytes(
+    papers: Iterable[Paper], views: Mapping[str, PaperView], taxonomy: Taxonomy, site_url: str
+) -> bytes:
+    """The feed as UTF-8 bytes: one entry per paper, newest added first."""
+    place = FeedPlace.of(site_url)
+    ordered = newest_first(papers)
+    # The newest entry's date (entries are newest first): the feed changes when a paper is added.
+    updated = _timestamp(date_shown_added(ordered[0]) if ordered else UNDATED)
+    lines = [
+        "<?xml version='1.0' encoding='utf-8'?>\n",
+        f"<feed{_attributes(('xmlns', ATOM), ('xml:lang', 'en'))}>\n",
+        _element(1, "id", place.self_url),
+        _element(1, "title", TITLE),
+        _element(1, "subtitle", SUBTITLE),
+        _element(1, "updated", updated),
+        _empty(1, "link", ("rel", "self"), ("type", "application/atom+xml"), ("href", place.self_url)),
+        _empty(1, "link", ("rel", "alternate"), ("type", "text/html"), ("href", place.site_url)),
+        _person(1, AUTHOR),  # every entry has an author, even a paper with none
+        _element(1, "generator", GENERATOR),
+    ]
+    write_entry = _EntryWriter(taxonomy.by_slug, place)
+    for paper in ordered:
+        write_entry(paper, views[paper.key], lines)
+    lines.append("</feed>\n")
+    return "".join(lines).encode("utf-8")
+
+
+class _EntryWriter:
+    """Writes one `<entry>` per paper; lines shared by many entries are made once."""
+
+    def __init__(self, by_slug: Mapping[str, Category], place: FeedPlace) -> None:
+        self.by_slug = by_slug
+        self.place = place
+        self.dates: dict[datetime.date, str] = {}  # a date -> its <published> and <updated> lines
+        self.categories: dict[str, str] = {}  # a slug -> its <category> line
+        self.link_titles: dict[str, str] = {}  # a link label -> its attribute
+
+    def __call__(self, paper: Paper, view: PaperView, lines: list[str]) -> None:
+        # Written with few calls: this runs once per paper of a long list.
+        links = view.links
+        # The paper itself; a paper without a link is shown by its place on the page.
+        alternate = links[0].url if links else self.place.site_url + "#" + quote(view.key, safe="")
+        lines.append(
+            f"  <entry>\n    <id>{_text(entry_id(view.key, self.place))}</id>\n"
+            f"    <title>{_text(view.title)}</title>\n{self._dates(date_shown_added(paper))}"
+        )
+        lines.extend(_person(2, author.display) for author in paper.authors)
+        lines.append(f'    <link rel="alternate" href={_attribute(alternate)} />\n')
+        for link in links[1:]:
+            title = self.link_titles.get(link.label)
+            if title is None:
+                title = self.link_titles[link.label] = _attributes(("title", link.label))
+            lines.append(f'    <link rel="related" href={_attribute(link.url)}{title} />\n')
+        lines.extend(self._category(slug) for slug in view.categories)
+        summary = _summary(view, self.by_slug)
+        lines.append(f'    <summary type="text">{_text(summary)}</summary>\n  </entry>\n')
+
+    def _dates(self, day: datetime.date) -> str:
+        found = self.dates.get(day)
+        if found is None:
+            when = _timestamp(day)
+            found = self.dates[day] = _element(2, "published", when) + _element(2, "updated", when)
+        return found
+
+    def _category(self, slug: str) -> str:
+        found = self.categories.get(slug)
+        if found is None:
+            category = self.by_slug.get(slug)
+            label = (("label", category.title),) if category is not None else ()
+            found = self.categories[slug] = _empty(2, "category", ("term", slug), *label)
+        return found
+
+
+def _summary(view: PaperView, by_slug: Mapping[str, Category]) -> str:
+    """`Venue, Year. Sections: A; B. abs: URL · pdf: URL` as plain text (the authors have
+    elements of their own)."""
+    parts = []
+    where = ", ".join(x for x in (view.venue, view.year) if x)
+    if where:
+        parts.append(_sentence(where))
+    titles = [by_slug[s].title for s in view.categories if s in by_slug]
+    if titles:
+        parts.append(_sentence("Sections: " + "; ".join(titles)))
+    if view.links:
+        parts.append(" · ".join(f"{link.label}: {link.url}" for link in view.links))
+    return " ".join(parts)
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+# ---------------------------------------------------------------------- XML
+# Element and attribute names are this module's constants; every value is written by `_text`
+# or `_attribute`: the characters XML cannot carry dropped, then escaped by saxutils' `escape`
+# or `quoteattr`. (An `xml.etree` tree gave the same document, but its serializer, written in
+# Python, took a quarter of the whole render on a long list.)
+
+_INDENT = ("", "  ", "    ")
+
+
+def _text(value: str) -> str:
+    """A value as element text."""
+    return escape(value if value.isprintable() else _NOT_XML.sub("", value))
+
+
+def _attribute(value: str) -> str:
+    """A value as a quoted attribute value (line breaks and tabs as character references)."""
+    return quoteattr(value if value.isprintable() else _NOT_XML.sub("", value))
+
+
+def _element(depth: int, tag: str, text: str, *attributes: tuple[str, str]) -> str:
+    """`<tag a="v">text</tag>` on a line of its own."""
+    return f"{_INDENT[depth]}<{tag}{_attributes(*attributes)}>{_text(text)}</{tag}>\n"
+
+
+def _empty(depth: int, tag: str, *attributes: tuple[str, str]) -> str:
+    """`<tag a="v" />` on a line of its own."""
+    return f"{_INDENT[depth]}<{tag}{_attributes(*attributes)} />\n"
+
+
+def _person(depth: int, name: str) -> str:
+    return f"{_INDENT[depth]}<author><name>{_text(name)}</name></author>\n"
+
+
+def _attributes(*pairs: tuple[str, str]) -> str:
+    return "".join(f" {name}={_attribute(value)}" for name, value in pairs)
+
+
+def _timestamp(day: datetime.date) -> str:
+    """RFC 3339, as Atom requires: the day's start in UTC."""
+    return f"{day.isoformat()}T00:00:00Z"
