@@ -91,6 +91,27 @@ def test_valid_against_the_atom_relax_ng_schema(real_feed: bytes, schema: etree.
         assert not schema.validate(broken), path
 
 
+def schematron_rules_hold(document: Any) -> bool:
+    """RFC 4287's two Schematron rules (annotations in its grammar, which RELAX NG does not check)."""
+    alternate = "a:link[@rel='alternate'] or a:link[not(@rel)] or a:content"
+    author = "a:author or ../a:author or a:source/a:author"
+    entries = document.findall("a:entry", NS)
+    return all(
+        e.xpath(alternate, namespaces=NS) and e.xpath(author, namespaces=NS) for e in entries
+    ) and bool(document.xpath("a:author or not(a:entry[not(a:author)])", namespaces=NS))
+
+
+def test_the_rfcs_schematron_rules_hold(real_feed: bytes, hostile_feed: bytes) -> None:
+    for feed in (real_feed, hostile_feed):
+        assert schematron_rules_hold(etree.fromstring(feed))
+    without_author = etree.fromstring(real_feed)
+    without_author.remove(without_author.find("a:author", NS))
+    for entry in without_author.findall("a:entry", NS)[:1]:
+        for person in entry.findall("a:author", NS):
+            entry.remove(person)
+    assert not schematron_rules_hold(without_author)  # the check can fail
+
+
 def test_feedparser_reads_back_every_paper(real_feed: bytes, list_text: str) -> None:
     entries = bib_entries(list_text)
     parsed = feedparser.parse(real_feed)
