@@ -19,6 +19,7 @@ from empathy_bib.enrich.records import Name, Work
 from empathy_bib.record import papers_of, parse_added
 
 from .conftest import ROOT, require_tool, run_cli, validate_json
+from .test_latex_compile import BIBLATEX_DOC, NATBIB_DOC  # the documents the list's own LaTeX tests compile
 
 LAUNCH = "2025-05-01"  # the seed's News: "2025-05: Repository launched"
 
@@ -187,24 +188,6 @@ def test_new_entries_carry_added_in_their_place() -> None:
 
 # ---------------------------------------------------------------------- BibTeX and biber
 
-NATBIB_DOC = r"""\documentclass{article}
-\usepackage{natbib}
-\begin{document}
-\nocite{*}
-\bibliographystyle{plainnat}
-\bibliography{list}
-\end{document}
-"""
-
-BIBLATEX_DOC = r"""\documentclass{article}
-\usepackage[backend=biber,style=numeric]{biblatex}
-\addbibresource{list.bib}
-\begin{document}
-\nocite{*}
-\printbibliography
-\end{document}
-"""
-
 BIB_ENTRY = """@inproceedings{doe2024title,
   title = {A Title},
   author = {Doe, Jane and Roe, Richard},
@@ -224,7 +207,7 @@ def compiled(tmp_path: Path, name: str, added_line: str, doc: str, backend: list
     """The .bbl and the backend's messages of `doc` on the entry, with `added_line` in it."""
     work = tmp_path / name
     work.mkdir()
-    (work / "list.bib").write_text(BIB_ENTRY % added_line, encoding="utf-8")
+    (work / "references.bib").write_text(BIB_ENTRY % added_line, encoding="utf-8")
     (work / "doc.tex").write_text(doc, encoding="utf-8")
     pdflatex = require_tool("pdflatex")
     assert run([pdflatex, "-interaction=nonstopmode", "doc.tex"], work).returncode == 0
@@ -245,8 +228,10 @@ def test_bibtex_ignores_added(tmp_path: Path) -> None:
 @pytest.mark.latex
 def test_biber_ignores_added(tmp_path: Path) -> None:
     biber = require_tool("biber")
-    without, _ = compiled(tmp_path, "without", "", BIBLATEX_DOC, [biber])
-    with_added, messages = compiled(tmp_path, "with", f"  added = {{{LAUNCH}}},\n", BIBLATEX_DOC, [biber])
+    without, _ = compiled(tmp_path, "without", "", BIBLATEX_DOC % "", [biber])
+    with_added, messages = compiled(
+        tmp_path, "with", f"  added = {{{LAUNCH}}},\n", BIBLATEX_DOC % "", [biber]
+    )
     assert with_added == without
     assert LAUNCH not in with_added
     assert [line for line in messages.splitlines() if "WARN" in line or "ERROR" in line] == []
