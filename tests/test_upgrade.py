@@ -69,6 +69,7 @@ UPGRADED = f"""@inproceedings{{{KEY},
   eprint = {{{ARXIV_ID}}},
   archiveprefix = {{arXiv}},
   keywords = {{generative-approaches}},
+  added = {{2025-05-01}},
 }}"""  # fmt: skip
 
 
