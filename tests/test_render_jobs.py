@@ -43,7 +43,7 @@ def test_two_jobs_write_what_one_job_writes(real_list: Path, tmp_path: Path) -> 
     assert _render(real_list, one, "--jobs", "1") == 0
     assert _render(real_list, two, "--jobs", "2") == 0
     written = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
-    assert len(written) == 14  # README, page, 11 category files, CSL-JSON (made by the worker)
+    assert len(written) == 15  # README, page, feed, 11 category files, CSL-JSON (made by the worker)
     assert written == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     for name in written:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name

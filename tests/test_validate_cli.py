@@ -155,9 +155,9 @@ def test_collector_paused_while_checking_and_restored_after(
     seen: list[bool] = []
     real = check.check_path
 
-    def spy(path: Path, taxonomy: object) -> list[check.Diagnostic]:
+    def spy(path: Path, taxonomy: object, **options: object) -> list[check.Diagnostic]:
         seen.append(gc.isenabled())
-        return real(path, taxonomy)  # type: ignore[arg-type]
+        return real(path, taxonomy, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(check, "check_path", spy)
     assert gc.isenabled()
