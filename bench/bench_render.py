@@ -6,7 +6,7 @@
 Measured in one run, each in its own process (start-up included, peak RSS of that process):
 - bibtexparser 2 `parse_file` of the file (the target: render within 2x of it);
 - pandoc `-f bibtex -t csljson` of the same file (the target: render at least 5x faster);
-- `empathy-bib render` (README, bib/<slug>.bib, CSL-JSON, page) with validate's checks, as
+- `empathy-bib render` (README, bib/<slug>.bib, CSL-JSON, page, Atom feed) with validate's checks, as
   `--jobs 2` (the checks and the CSL-JSON in a worker process) and `--jobs 1` (one process),
   and the render stage alone (`render_outputs(..., validate=False)`);
 - `empathy-bib render --check` on the real list (target: under 1 s).
