@@ -12,15 +12,17 @@ from itertools import islice
 _BATCH = 4096  # chunks joined, tidied and encoded at a time (a few hundred kB of text)
 
 
-def batches(chunks: Iterable[str]) -> Iterator[str]:
-    """The chunks joined `_BATCH` at a time (islice and join do the counting, in C)."""
+def batches(chunks: Iterable[str], size: int = _BATCH) -> Iterator[str]:
+    """The chunks joined `size` at a time (islice and join do the counting, in C)."""
     iterator = iter(chunks)
-    while batch := list(islice(iterator, _BATCH)):
+    while batch := list(islice(iterator, size)):
         yield "".join(batch)
 
 
-def to_bytes(chunks: Iterable[str]) -> bytes:
-    return b"".join(batch.encode("utf-8") for batch in batches(chunks))
+def to_bytes(chunks: Iterable[str], batch_size: int = _BATCH) -> bytes:
+    """The chunks' UTF-8 bytes, `batch_size` chunks joined and encoded at a time (large chunks,
+    such as the feed's entries, want small batches: a batch is held as text before it is encoded)."""
+    return b"".join(batch.encode("utf-8") for batch in batches(chunks, batch_size))
 
 
 def tidy_to_bytes(chunks: Iterable[str]) -> bytes:

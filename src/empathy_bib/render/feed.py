@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape, quoteattr
@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ..record import Paper
 from ..taxonomy import Category, Taxonomy
 from ..terminal import CONTROL_CHARACTER
+from .chunks import to_bytes
 from .view import UNDATED, PaperView, date_shown_added, newest_first
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -68,11 +69,18 @@ def feed_bytes(
     papers: Iterable[Paper], views: Mapping[str, PaperView], taxonomy: Taxonomy, site_url: str
 ) -> bytes:
     """The feed as UTF-8 bytes: one entry per paper, newest added first."""
-    place = FeedPlace.of(site_url)
+    # Encoded a few entries at a time: the document is never held as one string.
+    return to_bytes(_feed_text(papers, views, taxonomy, FeedPlace.of(site_url)), batch_size=64)
+
+
+def _feed_text(
+    papers: Iterable[Paper], views: Mapping[str, PaperView], taxonomy: Taxonomy, place: FeedPlace
+) -> Iterator[str]:
+    """The document in pieces: the feed's head, then one piece per entry."""
     ordered = newest_first(papers)
     # The newest entry's date (entries are newest first): the feed changes when a paper is added.
     updated = _timestamp(date_shown_added(ordered[0]) if ordered else UNDATED)
-    lines = [
+    yield from (
         "<?xml version='1.0' encoding='utf-8'?>\n",
         f"<feed{_attributes(('xmlns', ATOM), ('xml:lang', 'en'))}>\n",
         _element(1, "id", place.self_url),
@@ -83,12 +91,13 @@ def feed_bytes(
         _empty(1, "link", ("rel", "alternate"), ("type", "text/html"), ("href", place.site_url)),
         _person(1, AUTHOR),  # every entry has an author, even a paper with none
         _element(1, "generator", GENERATOR),
-    ]
+    )
     write_entry = _EntryWriter(taxonomy.by_slug, place)
     for paper in ordered:
+        lines: list[str] = []
         write_entry(paper, views[paper.key], lines)
-    lines.append("</feed>\n")
-    return "".join(lines).encode("utf-8")
+        yield "".join(lines)
+    yield "</feed>\n"
 
 
 class _EntryWriter:
