@@ -70,8 +70,7 @@ def _view(paper: Paper, order: Callable[[str], int]) -> PaperView:
 
 
 def _added(paper: Paper) -> str:
-    # `Paper.added` (a date) arrives with the `added` field; until then no paper has one.
-    added = getattr(paper, "added", None)
+    added = paper.added
     return added.isoformat() if added is not None else ""
 
 
