@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("add", "add a paper from an arXiv id, a DOI or an ACL Anthology URL"),
     "cite": ("cite", "print formatted references (APA, IEEE, ACL, ...) for citation keys"),
     "upgrade": ("upgrade", "rewrite arXiv-only entries into their published versions, in place"),
+    "verify": ("verify", "check every entry's facts against Crossref, DataCite, arXiv and the ACL Anthology"),
 }
 
 

@@ -88,6 +88,15 @@ def strip_arxiv_version(arxiv_id: str) -> str:
     return re.sub(r"v\d+$", "", arxiv_id.strip())
 
 
+_ARXIV_VERSION_RE = re.compile(r"(?<=\d)v(\d+)(?:\.pdf)?/?$")
+
+
+def arxiv_version(value: str) -> int | None:
+    """The version an arXiv id or URL names (`2409.10289v2` -> 2), None when it names none."""
+    m = _ARXIV_VERSION_RE.search(value.strip())
+    return int(m.group(1)) if m else None
+
+
 def parse_arxiv(value: str) -> str | None:
     """An arXiv id (without version) from `2409.10289`, `arXiv:2409.10289v2`, an abs/pdf URL or arXiv DOI."""
     text = value.strip()

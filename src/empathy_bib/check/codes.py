@@ -1,9 +1,9 @@
 """The registry of checks: every stable code validate reports, with its severity and advice.
 
 Codes are grouped by family (E1xx syntax, E2xx/W2xx identity, E3xx/W3xx fields, E4xx/W4xx list
-rules, E5xx consistency with the data, E6xx/W6xx LaTeX safety). A code is never renumbered or
-reused: CI configurations and `--select/--ignore` lists name them. `docs/checks.md` is
-generated from `CHECKS`.
+rules, E5xx consistency with the data, E6xx/W6xx LaTeX safety; E7xx/W7xx the registries' facts,
+which only `empathy-bib verify` reports). A code is never renumbered or reused: CI
+configurations and `--select/--ignore` lists name them. `docs/checks.md` is generated from `CHECKS`.
 """
 
 from __future__ import annotations
@@ -430,5 +430,124 @@ CHECKS: dict[str, Check] = _checks(
         "`validate --latex`: compiling the entry failed in a setup LaTeX users have; the message "
         "names the setup, the field and the engine's error.",
         "Fix the field's text so that the engine's error goes away (the message quotes it).",
+    ),
+    # ------------------------------------------------------------------ verify (registries)
+    # Reported by `empathy-bib verify` only, never by validate: each needs the registries' answers.
+    Check(
+        "E701",
+        "identifier-names-another-paper",
+        ERROR,
+        "`verify`: the record behind the entry's DOI, arXiv id or Anthology id (`url` included) is "
+        "another paper: neither its title nor its authors are this entry's.",
+        "Replace the identifier with this paper's own (the message names the paper it belongs to).",
+    ),
+    Check(
+        "E702",
+        "title-differs",
+        ERROR,
+        "`verify`: the title differs from the registry's, or is truncated (case, LaTeX, braces, "
+        "punctuation and accents ignored).",
+        "Write the registry's title (the message quotes it); `verify --fix` does.",
+        fixable=True,
+    ),
+    Check(
+        "W703",
+        "title-of-another-version",
+        WARNING,
+        "`verify`: the title is the one of another version (the arXiv preprint's, or a subtitle "
+        "that changed on publication), while the registries agree with each other on another.",
+        "Use the title of the version the entry cites.",
+    ),
+    Check(
+        "E704",
+        "authors-differ",
+        ERROR,
+        "`verify`: the author list differs from the registry's: a missing, extra, swapped or "
+        "misspelled author (accents, initials, `Family, Jr.` and `and others` handled as BibTeX does).",
+        "Write the registry's list (the message gives it in BibTeX form); `verify --fix` does.",
+        fixable=True,
+    ),
+    Check(
+        "E705",
+        "year-differs",
+        ERROR,
+        "`verify`: the year differs from the published year (for an arXiv-only entry: the first version's).",
+        "Write the registry's year; `verify --fix` does.",
+        fixable=True,
+    ),
+    Check(
+        "E706",
+        "venue-differs",
+        ERROR,
+        "`verify`: `booktitle`/`journal` names another venue than the registry's container title or "
+        "Anthology volume (or has a word neither has, such as a misspelled acronym).",
+        "Write the venue the registry names (the message quotes it).",
+    ),
+    Check(
+        "E707",
+        "venue-track-differs",
+        ERROR,
+        "`verify`: the venue is right but the track is not: Findings versus the main conference, a "
+        "workshop versus the main conference, a journal versus a conference paper.",
+        "Write the track the registry names (the message quotes it).",
+    ),
+    Check(
+        "E708",
+        "pages-differ",
+        ERROR,
+        "`verify`: the pages differ from the registry's.",
+        "Write the registry's pages; `verify --fix` does.",
+        fixable=True,
+    ),
+    Check(
+        "E709",
+        "doi-unknown",
+        ERROR,
+        "`verify`: neither Crossref nor DataCite knows the DOI.",
+        "Correct the DOI (or remove it when the venue registers none).",
+    ),
+    Check(
+        "E710",
+        "retracted",
+        ERROR,
+        "`verify`: Crossref says the paper was retracted or withdrawn (Retraction Watch included); "
+        "the message names the notice.",
+        "Remove the entry, or say in it that the paper was retracted.",
+    ),
+    Check(
+        "W711",
+        "corrected",
+        WARNING,
+        "`verify`: Crossref records a correction, erratum or expression of concern for the paper.",
+        "Read the notice the message names; cite the corrected version if there is one.",
+    ),
+    Check(
+        "E712",
+        "arxiv-version-withdrawn",
+        ERROR,
+        "`verify`: the arXiv version the entry cites was withdrawn by its authors.",
+        "Cite a version that stands, or remove the entry.",
+    ),
+    Check(
+        "W713",
+        "arxiv-later-version-withdrawn",
+        WARNING,
+        "`verify`: a later arXiv version was withdrawn; the version the entry cites still stands.",
+        "Check whether the paper still holds; say which version you cite (`eprint = {IDv1}`).",
+    ),
+    Check(
+        "E714",
+        "could-not-check",
+        ERROR,
+        "`verify`: a registry did not answer (throttled, timed out, refused, or not answering this "
+        "run); the facts it holds were not checked.",
+        "Run verify again later (answers already received are cached).",
+    ),
+    Check(
+        "W715",
+        "published-version",
+        WARNING,
+        "`verify`: an arXiv-only entry has a published version (the message names it and the evidence).",
+        "Run `empathy-bib upgrade KEY` to rewrite the entry into its published form.",
     ),
 )

@@ -16,6 +16,7 @@ _FAMILIES = {
     "4": "List rules",
     "5": "Consistency with the data",
     "6": "LaTeX safety",
+    "7": "Verify: the facts against the registries (`empathy-bib verify` only)",
 }
 
 HEADER = """# validate: the checks
@@ -32,6 +33,10 @@ that cannot be read (missing, a directory, or not UTF-8; E109 still locates the 
 `--select`/`--ignore` take comma-separated codes or prefixes (`E2`, `W`).
 `--fix` repairs only the checks marked *fixable*, through surgical edits, and reports each repair.
 Codes are stable: never renumbered, never reused.
+
+The E7xx/W7xx codes are `empathy-bib verify`'s: it checks each entry against Crossref, DataCite,
+arXiv and the ACL Anthology (`verify [BIB] [--keys KEYS] [--changed-since REV] [--fix] ...`, same
+output formats, exit codes and `--select`/`--ignore`); validate never reports them.
 """
 
 

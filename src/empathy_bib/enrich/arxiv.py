@@ -79,7 +79,20 @@ def _entry(entry: ET.Element) -> Work | None:
         abstract=" ".join(_find(entry, "atom:summary").split()),
         journal_ref=" ".join(_find(entry, "arxiv:journal_ref").split()),
         related_dois=(doi,) if doi else (),
+        extra=_extra(entry, abs_url),
     )
+
+
+def _extra(entry: ET.Element, abs_url: str) -> dict[str, str]:
+    """The feed's latest version number and the authors' comment (it says when one was withdrawn)."""
+    extra: dict[str, str] = {}
+    version = ids.arxiv_version(abs_url)
+    if version is not None:
+        extra["version"] = str(version)
+    comment = " ".join(_find(entry, "arxiv:comment").split())
+    if comment:
+        extra["comment"] = comment
+    return extra
 
 
 def _find(entry: ET.Element, path: str) -> str:

@@ -13,7 +13,7 @@ import requests
 
 from ..errors import NetworkError
 from .http import fetch_json
-from .records import Name, Work
+from .records import Name, Update, Work
 from .services import ServiceConfig
 
 SERVICE = "Crossref"
@@ -80,6 +80,7 @@ def work_from_item(item: dict[str, Any]) -> Work:
         url=_text(item.get("URL")) or None,
         abstract=_text(item.get("abstract")),
         related_dois=tuple(_related(item.get("relation"))),
+        updates=tuple(_updates(item.get("updated-by"))),
         extra={"subtitle": _first(item.get("subtitle"))} if _first(item.get("subtitle")) else {},
     )
 
@@ -138,3 +139,13 @@ def _related(value: Any) -> list[str]:
             ):
                 dois.append(target["id"])
     return dois
+
+
+def _updates(value: Any) -> list[Update]:
+    """`updated-by`: the notices (retraction, correction, ...) that point at this work."""
+    notices: list[Update] = []
+    for notice in value if isinstance(value, list) else []:
+        if isinstance(notice, dict) and isinstance(notice.get("type"), str):
+            doi = notice.get("DOI")
+            notices.append(Update(notice["type"].strip().lower(), _text(doi), _text(notice.get("source"))))
+    return notices

@@ -229,6 +229,9 @@ def _attempt(
     no_answer = f"{service}: no answer within {config.timeout:g} s ({url})"
     try:
         response = session.get(url, params=params, timeout=config.timeout)
+        if isinstance(session, requests_cache.CachedSession) and _too_old(config, response):
+            # verify --max-age: the one cache, with a shorter memory for this run
+            response = session.get(url, params=params, timeout=config.timeout, force_refresh=True)
     except (DeadlineExceeded, requests.exceptions.Timeout):
         return _Failure(no_answer)
     except AnswerTooLarge:
@@ -259,6 +262,18 @@ def _attempt(
         after = parse_retry_after(response.headers.get("Retry-After"))
         return _Failure(message, host_trouble=status != 429, retry_after=after)
     return _Failure(message, retryable=False, host_trouble=False)
+
+
+def _too_old(config: ServiceConfig, response: requests.Response) -> bool:
+    """A cached answer older than `config.max_age` days (None: the cache's own expiry only)."""
+    if config.max_age is None or not getattr(response, "from_cache", False):
+        return False
+    created = getattr(response, "created_at", None)
+    if not isinstance(created, datetime):
+        return False
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=timezone.utc)
+    return datetime.now(timezone.utc) - created > timedelta(days=config.max_age)
 
 
 def fetch_json(

@@ -23,8 +23,10 @@ from typing import Protocol
 from rapidfuzz import fuzz
 
 from .. import ids
-from ..record import Paper
+from ..record import Author, Paper
 from ..text import fold, strip_markup, title_key
+from .newentry import work_title_plain
+from .people import PersonName, format_names, person_of_work
 from .records import Work
 
 TITLE_THRESHOLD = 92.0  # rapidfuzz ratio (0-100) on normalised titles
@@ -33,98 +35,14 @@ MAX_YEAR_DIFFERENCE = 1
 # Prefixes that look like DOIs but never resolve (ACM's placeholder records use 10.5555).
 PSEUDO_DOI_PREFIXES = ("10.5555/",)
 # The most frequent family names: sharing one says little about two author lists.
-COMMON_FAMILY_NAMES = frozenset(
-    [
-        "li",
-        "wang",
-        "zhang",
-        "liu",
-        "chen",
-        "yang",
-        "huang",
-        "zhao",
-        "wu",
-        "zhou",
-        "xu",
-        "sun",
-        "ma",
-        "zhu",
-        "hu",
-        "guo",
-        "he",
-        "lin",
-        "gao",
-        "luo",
-        "zheng",
-        "liang",
-        "xie",
-        "song",
-        "tang",
-        "han",
-        "feng",
-        "deng",
-        "cao",
-        "peng",
-        "zeng",
-        "xiao",
-        "tian",
-        "dong",
-        "pan",
-        "yuan",
-        "cai",
-        "jiang",
-        "yu",
-        "du",
-        "ye",
-        "cheng",
-        "wei",
-        "su",
-        "lu",
-        "ding",
-        "ren",
-        "shen",
-        "yao",
-        "jin",
-        "kim",
-        "lee",
-        "park",
-        "choi",
-        "jung",
-        "kang",
-        "cho",
-        "yoon",
-        "jang",
-        "lim",
-        "nguyen",
-        "tran",
-        "le",
-        "pham",
-        "hoang",
-        "phan",
-        "vu",
-        "smith",
-        "johnson",
-        "williams",
-        "brown",
-        "jones",
-        "miller",
-        "davis",
-        "garcia",
-        "rodriguez",
-        "wilson",
-        "martin",
-        "singh",
-        "kumar",
-        "sharma",
-        "patel",
-        "khan",
-        "ali",
-        "ahmed",
-        "shah",
-        "gupta",
-        "das",
-    ]
+_COMMON_FAMILY_NAMES_LISTED = (
+    "li wang zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo zheng liang "
+    "xie song tang han feng deng cao peng zeng xiao tian dong pan yuan cai jiang yu du ye cheng wei "
+    "su lu ding ren shen yao jin kim lee park choi jung kang cho yoon jang lim nguyen tran le pham "
+    "hoang phan vu smith johnson williams brown jones miller davis garcia rodriguez wilson martin "
+    "singh kumar sharma patel khan ali ahmed shah gupta das"
 )
+COMMON_FAMILY_NAMES = frozenset(_COMMON_FAMILY_NAMES_LISTED.split())
 _NUMBER_TOKEN = re.compile(r"\d+")
 
 # Entry type -> (preferred service types, also compatible). Types are Crossref's, DataCite's
@@ -394,3 +312,91 @@ def same_author_list(mine: Sequence[_Person], theirs: Sequence[_Person], *, full
     if any(_name_key(p.family) == "others" for p in (*mine, *theirs)):
         return False
     return all(_same_person(a, b, full=full) for a, b in zip(mine, theirs, strict=True))
+
+
+# ---------------------------------------------------------------------- strict comparisons (verify)
+# `judge` asks "the same paper?"; verify then asks "the same facts?", field by field, with these.
+
+
+def names_another_paper(paper: Paper, work: Work) -> bool:
+    """The record is another paper: its title AND its authors fail `judge`'s tests.
+
+    A title alone may have changed on publication (about one preprint in nine), an author list
+    alone may be the entry's error: either is reported by its own field check, not as a wrong id.
+    """
+    ev = judge(paper, work).evidence
+    title_fails = ev.title_similarity < TITLE_THRESHOLD or not ev.numbers_agree
+    if not ev.authors_compared:
+        return title_fails and ev.title_similarity < 60.0  # nothing else to go by: only a clear miss
+    authors_fail = not ev.strong_author_match or ev.authors_matched * 2 < ev.authors_compared
+    return title_fails and authors_fail
+
+
+def work_title_key(work: Work) -> str:
+    """The comparison key of a registry's title (with its subtitle, when Crossref gives one apart)."""
+    title = work_title_plain(work)
+    subtitle = strip_markup(work.extra.get("subtitle", ""))
+    return fold(f"{title}: {subtitle}" if subtitle else title)
+
+
+def title_relation(entry_title: str, work: Work) -> str:
+    """`same`, `truncated` (the entry's title is a proper start of the registry's) or `different`."""
+    mine, theirs = title_key(entry_title), work_title_key(work)
+    if not mine or not theirs:
+        return "same"  # nothing to compare: abstain
+    if mine == theirs or mine == fold(work_title_plain(work)):
+        return "same"
+    if theirs.startswith(mine + " "):
+        return "truncated"
+    return "different"
+
+
+def registry_people(work: Work) -> list[PersonName]:
+    """The registry's authors as names ready to write (`Iii, Hal Daumé` is Hal Daumé III)."""
+    return [person_of_work(work, n) for n in work.authors]
+
+
+def authors_bibtex(work: Work) -> str:
+    """The registry's author list in BibTeX form, as `add` writes it."""
+    return format_names(registry_people(work))
+
+
+def _is_others(author: Author) -> bool:
+    return not author.given and author.family.strip().lower() == "others"
+
+
+def author_difference(paper: Paper, work: Work) -> str | None:
+    """How the entry's author list differs from the registry's (None: the same list), in words.
+
+    Same number, same order, same people; `and others` stands for the rest of the list.
+    """
+    mine = list(paper.authors)
+    theirs = registry_people(work)
+    if not theirs or not mine:
+        return None  # nothing to compare: abstain
+    if _is_others(mine[-1]):
+        mine = mine[:-1]
+        if len(theirs) < len(mine):
+            return f"{len(mine)} authors before 'and others', the registry lists {len(theirs)}"
+        theirs = theirs[: len(mine)]
+    unmatched_mine = [a for a in mine if not any(_same_person(a, p, full=False) for p in theirs)]
+    unmatched_theirs = [p for p in theirs if not any(_same_person(a, p, full=False) for a in mine)]
+    if len(mine) != len(theirs):
+        detail = f"{len(mine)} authors, the registry lists {len(theirs)}"
+        if unmatched_theirs:
+            detail += "; missing: " + "; ".join(_shown(p) for p in unmatched_theirs)
+        if unmatched_mine:
+            detail += "; not in the registry's list: " + "; ".join(a.display for a in unmatched_mine)
+        return detail
+    for i, (a, p) in enumerate(zip(mine, theirs, strict=True), start=1):
+        if not _same_person(a, p, full=False):
+            if not unmatched_mine and not unmatched_theirs:
+                return (
+                    f"the same authors in another order (author {i}: {a.display!r}, registry {_shown(p)!r})"
+                )
+            return f"author {i} is {a.display!r}, the registry has {_shown(p)!r}"
+    return None
+
+
+def _shown(person: PersonName) -> str:
+    return " ".join(x for x in (person.given, person.family, person.suffix) if x)

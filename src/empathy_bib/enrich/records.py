@@ -19,6 +19,15 @@ class Name:
 
 
 @dataclass(frozen=True)
+class Update:
+    """A notice Crossref records against a work (`updated-by`): a retraction, a correction, ..."""
+
+    type: str  # "retraction", "withdrawal", "correction", "erratum", "expression_of_concern", ...
+    doi: str  # the notice's DOI, as given
+    source: str = ""  # "publisher", "retraction-watch"
+
+
+@dataclass(frozen=True)
 class Work:
     source: str  # "crossref", "datacite", "arxiv", "anthology"
     title: str
@@ -39,4 +48,5 @@ class Work:
     abstract: str = ""
     journal_ref: str = ""  # arXiv: where the authors say it was published
     related_dois: tuple[str, ...] = ()  # arXiv/DataCite: the published version's DOI, if given
+    updates: tuple[Update, ...] = ()  # Crossref `updated-by`: notices about this work
     extra: dict[str, str] = field(default_factory=dict)

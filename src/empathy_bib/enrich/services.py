@@ -44,10 +44,13 @@ class ServiceConfig:
     cache_dir: Path | None = None  # None with use_cache: the user cache directory
     use_cache: bool = True
     timeout: float = DEFAULT_TIMEOUT  # seconds for one whole attempt: connect and every read
+    max_age: float | None = None  # days: a cached answer older than this is asked again (verify)
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.timeout) and self.timeout > 0):
             raise UsageError(f"--timeout must be a positive number of seconds, not {self.timeout}")
+        if self.max_age is not None and not (math.isfinite(self.max_age) and self.max_age >= 0):
+            raise UsageError(f"--max-age must be a number of days (0 or more), not {self.max_age}")
         for name in DEFAULTS:
             url = getattr(self, name)
             if not ids.is_web_url(url):  # requests would fail on it deep inside a lookup
@@ -73,6 +76,7 @@ def resolve_config(given: Mapping[str, object], environ: Mapping[str, str] | Non
 
     cache_dir = pick("cache_dir")
     timeout = given.get("timeout")
+    max_age = given.get("max_age")
     return ServiceConfig(
         crossref_url=(pick("crossref_url") or DEFAULTS["crossref_url"]).rstrip("/"),
         datacite_url=(pick("datacite_url") or DEFAULTS["datacite_url"]).rstrip("/"),
@@ -82,4 +86,5 @@ def resolve_config(given: Mapping[str, object], environ: Mapping[str, str] | Non
         cache_dir=Path(cache_dir) if cache_dir else None,
         use_cache=not given.get("no_cache", False),
         timeout=float(timeout) if isinstance(timeout, (int, float, str)) else DEFAULT_TIMEOUT,
+        max_age=float(max_age) if isinstance(max_age, (int, float)) else None,
     )

@@ -1,0 +1,102 @@
+"""Running: every entry gathered and compared, lookups in parallel through the one HTTP layer.
+
+The session bounds requests per host (at most 3 in flight) and carries the cache, retries and
+breakers; here only entries are spread over `jobs` threads. Ctrl-C cancels the session, so
+every attempt stops within a fraction of a second, and raises `VerifyInterrupted`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+import requests
+
+from ...bib import BibFile
+from ...check.codes import CHECKS
+from ...check.diagnostics import Diagnostic
+from ...record import Paper
+from .. import http
+from ..services import ServiceConfig
+from .compare import Finding, compare
+from .gather import Feed, Gathered, arxiv_ids, fetch_feed, gather
+from .published_version import published_findings
+
+
+class VerifyInterrupted(KeyboardInterrupt):
+    """Ctrl-C during the lookups."""
+
+
+@dataclass(frozen=True)
+class EntryVerdict:
+    paper: Paper
+    gathered: Gathered
+    findings: tuple[Finding, ...]
+
+
+def verify_one(session: requests.Session, config: ServiceConfig, paper: Paper, feed: Feed) -> EntryVerdict:
+    gathered = gather(session, config, paper, feed)
+    findings = compare(gathered) + published_findings(session, config, gathered)
+    return EntryVerdict(paper, gathered, tuple(findings))
+
+
+def verify_papers(
+    papers: list[Paper],
+    session: requests.Session,
+    config: ServiceConfig,
+    *,
+    jobs: int = 3,
+    on_done: Callable[[EntryVerdict], None] | None = None,
+) -> list[EntryVerdict]:
+    """Every paper verified, in the given order."""
+    done: dict[int, EntryVerdict] = {}
+    lock = threading.Lock()
+    executor = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="verify")
+    try:
+        feed = fetch_feed(session, config, arxiv_ids(papers))  # one batched id_list for every entry
+        pending: dict[Future[EntryVerdict], int] = {
+            executor.submit(verify_one, session, config, paper, feed): i for i, paper in enumerate(papers)
+        }
+        while pending:
+            finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in finished:
+                verdict = future.result()
+                with lock:
+                    done[pending.pop(future)] = verdict
+                if on_done is not None:
+                    on_done(verdict)
+    except BaseException as exc:
+        http.cancel(session)  # running lookups give up within a slice; queued ones are dropped
+        executor.shutdown(wait=False, cancel_futures=True)
+        if isinstance(exc, KeyboardInterrupt):
+            raise VerifyInterrupted from None
+        raise
+    executor.shutdown(wait=True)
+    return [done[i] for i in range(len(papers))]
+
+
+def diagnostics(bib: BibFile, path: str, verdicts: list[EntryVerdict]) -> list[Diagnostic]:
+    """The findings as located diagnostics: at the field that disagrees, else at the entry."""
+    found: list[Diagnostic] = []
+    for verdict in verdicts:
+        paper = verdict.paper
+        for finding in verdict.findings:
+            span = paper.spans.get(finding.field) if finding.field else None
+            offset = span.name_start if span is not None else paper.block.start
+            line, column = bib.line_col(offset)
+            check = CHECKS[finding.code]
+            found.append(
+                Diagnostic(
+                    path,
+                    line,
+                    column,
+                    check.severity,
+                    finding.code,
+                    finding.message,
+                    paper.key,
+                    check.fix_hint,
+                )
+            )
+    return sorted(found, key=lambda d: d.sort_key)
