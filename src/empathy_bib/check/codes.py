@@ -550,4 +550,11 @@ CHECKS: dict[str, Check] = _checks(
         "`verify`: an arXiv-only entry has a published version (the message names it and the evidence).",
         "Run `empathy-bib upgrade KEY` to rewrite the entry into its published form.",
     ),
+    Check(
+        "E716",
+        "identifier-unknown",
+        ERROR,
+        "`verify`: arXiv or the ACL Anthology has no paper under the entry's arXiv id or Anthology id.",
+        "Correct the identifier (`eprint`, or the arXiv or Anthology `url`).",
+    ),
 )

@@ -81,8 +81,23 @@ def work_from_item(item: dict[str, Any]) -> Work:
         abstract=_text(item.get("abstract")),
         related_dois=tuple(_related(item.get("relation"))),
         updates=tuple(_updates(item.get("updated-by"))),
-        extra={"subtitle": _first(item.get("subtitle"))} if _first(item.get("subtitle")) else {},
+        extra=_extra(item),
     )
+
+
+def _extra(item: dict[str, Any]) -> dict[str, str]:
+    """The subtitle, and every container title when there are several (a series and its volume:
+    IOS Press gives `Frontiers in Artificial Intelligence and Applications` and `ECAI 2024`)."""
+    extra: dict[str, str] = {}
+    subtitle = _first(item.get("subtitle"))
+    if subtitle:
+        extra["subtitle"] = subtitle
+    containers = item.get("container-title")
+    if isinstance(containers, list):
+        titles = [c.strip() for c in containers if isinstance(c, str) and c.strip()]
+        if len(titles) > 1:
+            extra["container_titles"] = "\n".join(titles)
+    return extra
 
 
 def _text(value: Any) -> str:

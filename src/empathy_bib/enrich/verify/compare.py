@@ -15,7 +15,7 @@ from dataclasses import field as dataclass_field
 
 from ...record import Paper
 from ..dois import is_arxiv_only
-from ..match import author_difference, authors_bibtex, names_another_paper, title_relation
+from ..match import author_difference, authors_bibtex, names_another_paper, title_relation, type_fit
 from ..records import Work
 from .gather import ARXIV, CROSSREF, DATACITE, Answer, Gathered
 from .venue import venue_difference
@@ -75,6 +75,13 @@ def compare(gathered: Gathered) -> list[Finding]:
                 Finding(
                     "E714", answer.identifier.field, f"could not check {answer.registry}: {answer.failure}"
                 )
+            )
+    for answer in gathered.answers:
+        if answer.work is None and answer.failure is None:
+            ident = answer.identifier
+            what = "arXiv id" if ident.kind == "arxiv" else "Anthology id"
+            found.append(
+                Finding("E716", ident.field, f"{answer.registry} has no paper with the {what} {ident.value}")
             )
     for ident in gathered.doi_unknown:
         found.append(
@@ -222,6 +229,9 @@ def _year(paper: Paper, r: Roles) -> list[Finding]:
 
 def _venue(paper: Paper, published: list[Answer]) -> list[Finding]:
     name = "booktitle" if paper.get("booktitle") else "journal" if paper.get("journal") else None
+    other_kind = _other_kind(paper, published)
+    if other_kind:
+        return [Finding("E707", name, other_kind)]
     venue = paper.text(name) if name else None
     records = [a for a in published if a.work is not None and a.work.container]
     if not venue or not name or not records:
@@ -229,16 +239,35 @@ def _venue(paper: Paper, published: list[Answer]) -> list[Finding]:
     diffs = []
     for answer in records:
         assert answer.work is not None
-        diff = venue_difference(venue, answer.work.container, answer.work.year)
-        if diff is None:
-            return []
-        diffs.append((answer, diff))
+        work = answer.work
+        names = work.extra.get("container_titles", "").split("\n") if "container_titles" in work.extra else []
+        for container in [work.container, *names]:
+            diff = venue_difference(venue, container, work.year)
+            if diff is None:
+                return []
+            diffs.append((answer, diff))
     answer, diff = next(((a, d) for a, d in diffs if d.kind == "track"), diffs[0])
     assert answer.work is not None
     code = "E707" if diff.kind == "track" else "E706"
     return [
         Finding(code, name, f"{diff.detail}: {answer.registry} has “{_short(answer.work.container, 300)}”")
     ]
+
+
+def _other_kind(paper: Paper, published: list[Answer]) -> str | None:
+    """A journal paper cited as a conference paper, or the other way round (Crossref's types)."""
+    if paper.entry_type not in ("article", "inproceedings"):
+        return None
+    typed = [a for a in published if a.work is not None and a.work.source == "crossref" and a.work.type]
+    if not typed or any(
+        a.work is not None and type_fit(paper.entry_type, a.work) != "incompatible" for a in typed
+    ):
+        return None
+    answer = typed[0]
+    assert answer.work is not None
+    kind = "a journal article" if answer.work.type == "journal-article" else f"a {answer.work.type}"
+    where = f" in “{_short(answer.work.container, 300)}”" if answer.work.container else ""
+    return f"the entry is @{paper.entry_type}, but {answer.registry} has {kind}{where}"
 
 
 def _pages_key(pages: str) -> str:

@@ -21,6 +21,9 @@ _FINDINGS = re.compile(r"\bfindings?\b")
 _WORKSHOP = re.compile(r"\bworkshops?\b|\bshared tasks?\b")
 
 
+_TRACKS = {"Findings": "the Findings track", "workshop": "a workshop", "main": "the main conference"}
+
+
 @dataclass(frozen=True)
 class VenueDifference:
     kind: str  # "track" (same venue, another track) or "venue"
@@ -42,7 +45,9 @@ def venue_difference(entry: str, registry: str, year: int | None) -> VenueDiffer
     if not mine or not theirs:
         return None
     if track(entry) != track(registry):
-        return VenueDifference("track", f"{track(registry)}, not {track(entry)}")
+        return VenueDifference(
+            "track", f"the registry's venue is {_TRACKS[track(registry)]}, not {_TRACKS[track(entry)]}"
+        )
     known = set(theirs)
     acronyms = _initials(theirs)
     unknown = [
