@@ -28,10 +28,25 @@ def test_the_correct_list_gives_no_finding(fake: FakeServices, tmp_path: Path) -
         # a wrong author list
         ("Kidder, William and D'Cruz", "Doody, Ryan M. and D'Cruz", "E704", "Doody"),
         # a missing author, a swapped pair
-        ("Chen, Mao Yan and Li, Siheng and Yang, Yujiu", "Chen, Mao Yan and Yang, Yujiu", "E704", "Chen, Mao"),
-        ("Chen, Mao Yan and Li, Siheng and Yang, Yujiu", "Li, Siheng and Chen, Mao Yan and Yang, Yujiu", "E704", "Li, S"),
+        (
+            "Chen, Mao Yan and Li, Siheng and Yang, Yujiu",
+            "Chen, Mao Yan and Yang, Yujiu",
+            "E704",
+            "Chen, Mao",
+        ),
+        (
+            "Chen, Mao Yan and Li, Siheng and Yang, Yujiu",
+            "Li, Siheng and Chen, Mao Yan and Yang, Yujiu",
+            "E704",
+            "Li, S",
+        ),
         # a truncated title, a different one
-        ("Generating Empathetic Responses with Human-like Intents}", "Generating Empathetic Responses}", "E702", "{EmpHi}"),
+        (
+            "Generating Empathetic Responses with Human-like Intents}",
+            "Generating Empathetic Responses}",
+            "E702",
+            "{EmpHi}",
+        ),
         ("What {LLMs} Can and Cannot Do}", "What {LLMs} Can Do}", "E702", "Right to Be"),
         # years: the published year, and the first arXiv version's for an arXiv-only entry
         ("year = {2022}", "year = {2021}", "E705", "year = {2021}"),
@@ -71,7 +86,9 @@ def test_another_paper_is_named_with_its_registry(fake: FakeServices, tmp_path: 
 
 def test_the_author_message_gives_the_registry_list_in_bibtex(fake: FakeServices, tmp_path: Path) -> None:
     truth(fake)
-    _, findings, _ = verify(fake, tmp_path, LIST.replace("Kidder, William and D'Cruz", "Doody, Ryan M. and D'Cruz"))
+    _, findings, _ = verify(
+        fake, tmp_path, LIST.replace("Kidder, William and D'Cruz", "Doody, Ryan M. and D'Cruz")
+    )
     (finding,) = [f for f in findings if f["code"] == "E704"]
     assert "Kidder, William and D'Cruz, Jason and Varshney, Kush R." in finding["message"]
 
@@ -84,7 +101,9 @@ def test_the_author_message_gives_the_registry_list_in_bibtex(fake: FakeServices
         "Ch{\\'e}n, Mao Yan and Li, Siheng and Yang, Yujiu",  # accents
     ],
 )
-def test_author_forms_bibtex_reads_alike_are_no_error(fake: FakeServices, tmp_path: Path, authors: str) -> None:
+def test_author_forms_bibtex_reads_alike_are_no_error(
+    fake: FakeServices, tmp_path: Path, authors: str
+) -> None:
     truth(fake)
     text = LIST.replace("Chen, Mao Yan and Li, Siheng and Yang, Yujiu", authors)
     code, findings, err = verify(fake, tmp_path, text)
@@ -94,7 +113,9 @@ def test_author_forms_bibtex_reads_alike_are_no_error(fake: FakeServices, tmp_pa
 def test_family_jr_form_matches_the_anthologys_quirk(fake: FakeServices, tmp_path: Path) -> None:
     anthology = truth(fake)
     fake.works["10.18653/v1/2022.naacl-main.78"]["author"][2] = {"given": "Yujiu", "family": "Yang III"}
-    anthology["2022.naacl-main.78"] = anthology["2022.naacl-main.78"].replace("Yang, Yujiu", "Iii, Yujiu Yang")
+    anthology["2022.naacl-main.78"] = anthology["2022.naacl-main.78"].replace(
+        "Yang, Yujiu", "Iii, Yujiu Yang"
+    )
     text = LIST.replace("Yang, Yujiu}", "Yang, III, Yujiu}")
     code, findings, err = verify(fake, tmp_path, text)
     assert (code, findings) == (0, []), err
@@ -103,7 +124,9 @@ def test_family_jr_form_matches_the_anthologys_quirk(fake: FakeServices, tmp_pat
 def test_a_preprint_title_that_changed_on_publication_is_no_error(fake: FakeServices, tmp_path: Path) -> None:
     truth(fake)
     fake.arxiv["2204.12191"] = ArxivEntry(
-        "2204.12191", "Human-like Intents for Empathetic Dialogue", ["Mao Yan Chen", "Siheng Li", "Yujiu Yang"]
+        "2204.12191",
+        "Human-like Intents for Empathetic Dialogue",
+        ["Mao Yan Chen", "Siheng Li", "Yujiu Yang"],
     )
     code, findings, err = verify(fake, tmp_path, LIST)
     assert (code, findings) == (0, []), err
@@ -134,7 +157,12 @@ def test_registries_that_disagree_on_authors_make_no_error(fake: FakeServices, t
 
 @pytest.mark.parametrize(
     ("kind", "code"),
-    [("retraction", "E710"), ("withdrawal", "E710"), ("correction", "W711"), ("expression_of_concern", "W711")],
+    [
+        ("retraction", "E710"),
+        ("withdrawal", "E710"),
+        ("correction", "W711"),
+        ("expression_of_concern", "W711"),
+    ],
 )
 def test_crossref_notices(fake: FakeServices, tmp_path: Path, kind: str, code: str) -> None:
     truth(fake)
@@ -169,7 +197,12 @@ def _withdrawn(fake: FakeServices, latest: int) -> None:
 
 @pytest.mark.parametrize(
     ("eprint", "latest", "code"),
-    [("2401.14523", 1, "E712"), ("2401.14523v2", 2, "E712"), ("2401.14523v1", 2, "W713"), ("2401.14523", 3, "W713")],
+    [
+        ("2401.14523", 1, "E712"),
+        ("2401.14523v2", 2, "E712"),
+        ("2401.14523v1", 2, "W713"),
+        ("2401.14523", 3, "W713"),
+    ],
 )
 def test_withdrawn_arxiv_versions(
     fake: FakeServices, tmp_path: Path, eprint: str, latest: int, code: str
@@ -182,8 +215,8 @@ def test_withdrawn_arxiv_versions(
 
 
 def test_validate_never_reports_verify_codes_and_select_accepts_them(tmp_path: Path) -> None:
-    from empathy_bib.check import CHECKS, FAMILIES, check_bib
     from empathy_bib.bib import BibFile
+    from empathy_bib.check import CHECKS, FAMILIES, check_bib
     from tests.conftest import run_cli
 
     verify_codes = [c for c in CHECKS if c[1] == "7"]
@@ -211,7 +244,12 @@ def test_select_and_ignore(fake: FakeServices, tmp_path: Path) -> None:
 def test_journal_version_of_a_conference_paper_is_a_track(fake: FakeServices, tmp_path: Path) -> None:
     truth(fake)
     fake.works["10.18653/v1/2022.naacl-main.78"] = crossref_item(
-        "10.18653/v1/2022.naacl-main.78", EMPHI_TITLE, EMPHI_AUTHORS, 2022, "journal-article", "Neural Networks"
+        "10.18653/v1/2022.naacl-main.78",
+        EMPHI_TITLE,
+        EMPHI_AUTHORS,
+        2022,
+        "journal-article",
+        "Neural Networks",
     )
     code, findings, err = verify(fake, tmp_path, LIST)
     assert code == 1, err

@@ -25,7 +25,7 @@ LIST = """% two papers
 @inproceedings{chen2022emphi,
   title = {{EmpHi}: Generating Empathetic Responses with Human-like Intents},
   author = {Chen, Mao Yan and Li, Siheng and Yang, Yujiu},
-  booktitle = {Proceedings of the 2022 Conference of the North American Chapter of the Association for Computational Linguistics: Human Language Technologies},
+  booktitle = {Proceedings of the 2022 Conference of the North American Chapter of the %s},
   publisher = {Association for Computational Linguistics},
   year = {2022},
   pages = {1063--1074},
@@ -47,20 +47,20 @@ LIST = """% two papers
   archiveprefix = {arXiv},
   keywords = {theory-frameworks},
 }
-"""
+""".replace("%s", EMPHI_VENUE.split("Chapter of the ")[1])
 
 ANTHOLOGY_EMPHI = """@inproceedings{chen-etal-2022-emphi,
     title = "{E}mp{H}i: Generating Empathetic Responses with Human-like Intents",
     author = "Chen, Mao Yan  and
       Li, Siheng  and
       Yang, Yujiu",
-    booktitle = "Proceedings of the 2022 Conference of the North American Chapter of the Association for Computational Linguistics: Human Language Technologies",
+    booktitle = "Proceedings of the 2022 Conference of the North American Chapter of the %s",
     year = "2022",
     publisher = "Association for Computational Linguistics",
     doi = "10.18653/v1/2022.naacl-main.78",
     pages = "1063--1074",
 }
-"""
+""".replace("%s", EMPHI_VENUE.split("Chapter of the ")[1])
 
 CARE = ArxivEntry(
     "2211.00255",
@@ -74,10 +74,18 @@ def truth(fake: FakeServices) -> dict[str, str]:
     """The registries' records of the two papers (plus CARE on arXiv); the Anthology's `.bib`
     bodies by id, served under /anthology through `fake.override` (tests may change them)."""
     fake.works["10.18653/v1/2022.naacl-main.78"] = crossref_item(
-        "10.18653/v1/2022.naacl-main.78", EMPHI_TITLE, EMPHI_AUTHORS, 2022, container=EMPHI_VENUE, page="1063-1074"
+        "10.18653/v1/2022.naacl-main.78",
+        EMPHI_TITLE,
+        EMPHI_AUTHORS,
+        2022,
+        container=EMPHI_VENUE,
+        page="1063-1074",
     )
     fake.arxiv["2204.12191"] = ArxivEntry(
-        "2204.12191", EMPHI_TITLE, ["Mao Yan Chen", "Siheng Li", "Yujiu Yang"], published="2022-04-26T00:00:00Z"
+        "2204.12191",
+        EMPHI_TITLE,
+        ["Mao Yan Chen", "Siheng Li", "Yujiu Yang"],
+        published="2022-04-26T00:00:00Z",
     )
     fake.arxiv["2211.00255"] = CARE
     doi = "10.48550/arxiv.2401.14523"
