@@ -13,7 +13,7 @@ from pybtex.database import parse_string
 from werkzeug.wrappers import Request, Response
 
 from tests.conftest import run_cli
-from tests.test_fetch_fakes import FakeServices, fake, fake_server
+from tests.test_fetch_fakes import FakeServices, crossref_item, fake, fake_server
 from tests.verify_support import LIST, codes, line_of, service_options, truth, verify
 
 __all__ = ["fake", "fake_server"]
@@ -156,6 +156,26 @@ def test_fix_changes_only_the_fixed_fields_bytes(fake: FakeServices, tmp_path: P
     assert len(parse_string(after, "bibtex").entries) == 2
     code, findings, _ = verify(fake, tmp_path, None)
     assert (code, findings) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("wrong_doi", "code"),
+    [("10.18653/v1/2022.naacl-main.79", "E709"), ("10.18653/v1/2022.naacl-main.80", "E701")],
+)
+def test_fix_writes_the_doi_the_anthology_gives(
+    fake: FakeServices, tmp_path: Path, wrong_doi: str, code: str
+) -> None:
+    truth(fake)
+    if code == "E701":  # the wrong DOI is another paper's
+        fake.works[wrong_doi] = crossref_item(wrong_doi, "Another Paper Entirely", [("Ann", "Other")], 2022)
+    wrong = LIST.replace("doi = {10.18653/v1/2022.naacl-main.78}", f"doi = {{{wrong_doi}}}")
+    exit_code, findings, err = verify(fake, tmp_path, wrong)
+    assert codes(findings) == [(code, line_of(wrong, "doi = {10.18653"))], err
+    assert exit_code == 1
+    exit_code, findings, err = verify(fake, tmp_path, None, "--fix")
+    assert (exit_code, findings) == (0, []), err
+    assert (tmp_path / "list.bib").read_text(encoding="utf-8") == LIST
+    assert f"-  doi = {{{wrong_doi}}}" in err and "+  doi = {10.18653/v1/2022.naacl-main.78}" in err
 
 
 def test_fix_writes_latex_escapes_and_protects_acronyms(fake: FakeServices, tmp_path: Path) -> None:

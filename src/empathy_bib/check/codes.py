@@ -439,7 +439,9 @@ CHECKS: dict[str, Check] = _checks(
         ERROR,
         "`verify`: the record behind the entry's DOI, arXiv id or Anthology id (`url` included) is "
         "another paper: neither its title nor its authors are this entry's.",
-        "Replace the identifier with this paper's own (the message names the paper it belongs to).",
+        "Replace the identifier with this paper's own (the message names the paper it belongs to); "
+        "`verify --fix` replaces a DOI when another registry gives this paper's.",
+        fixable=True,
     ),
     Check(
         "E702",
@@ -504,7 +506,9 @@ CHECKS: dict[str, Check] = _checks(
         "doi-unknown",
         ERROR,
         "`verify`: neither Crossref nor DataCite knows the DOI.",
-        "Correct the DOI (or remove it when the venue registers none).",
+        "Correct the DOI (or remove it when the venue registers none); `verify --fix` writes the DOI "
+        "the Anthology gives for this paper, when it gives one.",
+        fixable=True,
     ),
     Check(
         "E710",

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
+from ... import ids
 from ...record import Paper
 from ..dois import is_arxiv_only
 from ..match import author_difference, authors_bibtex, names_another_paper, title_relation, type_fit
@@ -77,21 +78,19 @@ def compare(gathered: Gathered) -> list[Finding]:
                 )
             )
     for answer in gathered.answers:
-        if answer.work is None and answer.failure is None:
+        # An Anthology id read from a DOI is not the entry's claim: a DOI no registry knows is E709.
+        if answer.work is None and answer.failure is None and not answer.identifier.derived:
             ident = answer.identifier
             what = "arXiv id" if ident.kind == "arxiv" else "Anthology id"
             found.append(
                 Finding("E716", ident.field, f"{answer.registry} has no paper with the {what} {ident.value}")
             )
-    for ident in gathered.doi_unknown:
-        found.append(
-            Finding(
-                "E709", ident.field, f"{ident.value} is registered neither at {CROSSREF} nor at {DATACITE}"
-            )
-        )
     r = roles(gathered)
+    for ident in gathered.doi_unknown:
+        message = f"{ident.value} is registered neither at {CROSSREF} nor at {DATACITE}"
+        found.append(Finding("E709", ident.field, message, _doi_source(r, ident.value)))
     for answer in r.another_paper:
-        found.append(_another_paper(answer))
+        found.append(_another_paper(answer, r))
     found += _notices(r.published)
     found += _withdrawn(r.preprint)
     found += _title(paper, r)
@@ -118,13 +117,26 @@ def _short(text: str, limit: int = 160) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _another_paper(answer: Answer) -> Finding:
+def _another_paper(answer: Answer, r: Roles) -> Finding:
     ident, work = answer.identifier, answer.work
     assert work is not None
     kind = {"doi": "DOI", "arxiv": "arXiv id", "anthology": "Anthology id"}[ident.kind]
-    return Finding(
-        "E701", ident.field, f"{kind} {ident.value} is another paper at {answer.registry}: {describe(work)}"
-    )
+    message = f"{kind} {ident.value} is another paper at {answer.registry}: {describe(work)}"
+    source = _doi_source(r, ident.value) if ident.kind == "doi" and ident.field == "doi" else None
+    if source is not None:
+        assert source.doi is not None
+        message += f"; {source.source} gives this paper's DOI {source.doi}"
+    return Finding("E701", ident.field, message, source)
+
+
+def _doi_source(r: Roles, wrong: str) -> Work | None:
+    """A published record of this paper that gives another DOI than the entry's (the one `--fix` writes)."""
+    for answer in r.published:
+        work = answer.work
+        doi = ids.parse_doi(work.doi or "") if work is not None else None
+        if work is not None and doi and doi.lower() != wrong.lower() and not ids.parse_arxiv(doi):
+            return work
+    return None
 
 
 def _notices(published: list[Answer]) -> list[Finding]:

@@ -1,4 +1,4 @@
-"""`verify --fix`: the registry's value for author lists, titles, years and pages, as surgical edits.
+"""`verify --fix`: the registry's value for author lists, titles, years, pages and DOIs, as surgical edits.
 
 Each value is written as `add` writes it (`newentry.title_value`, `match.authors_bibtex`,
 `newentry.format_pages`: escaped, acronyms brace-protected, the file's ASCII-with-escapes
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ... import ids
 from ...bib import BibFile, Splice
 from ...bib.edits import plan_set_field
 from ...errors import BibParseError, EditError
@@ -19,7 +20,7 @@ from ..newentry import format_pages, title_value
 from ..records import Work
 from .run import EntryVerdict
 
-FIXABLE = ("E702", "E704", "E705", "E708")
+FIXABLE = ("E701", "E702", "E704", "E705", "E708", "E709")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ def new_value(code: str, work: Work) -> str | None:
         return str(work.year) if work.year else None
     if code == "E708":
         return format_pages(work.pages) or None
+    if code in ("E701", "E709"):  # only on the `doi` field: another record gave this paper's DOI
+        return ids.parse_doi(work.doi or "")
     return None
 
 
@@ -58,6 +61,8 @@ def plan_changes(
         paper = verdict.paper
         for finding in verdict.findings:
             if finding.code not in codes or finding.work is None or finding.field is None:
+                continue
+            if finding.code in ("E701", "E709") and finding.field != "doi":
                 continue
             span = paper.spans.get(finding.field)
             value = new_value(finding.code, finding.work)

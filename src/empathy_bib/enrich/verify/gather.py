@@ -32,6 +32,7 @@ class Identifier:
     value: str  # the bare id (an arXiv id without its version)
     field: str  # the entry field that names it: "doi", "eprint" or "url"
     version: int | None = None  # the arXiv version the entry cites, when it names one
+    derived: bool = False  # read from another identifier (the Anthology id in an ACL DOI)
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,12 @@ def identifiers_of(paper: Paper) -> list[Identifier]:
     found: list[Identifier] = []
     seen: set[tuple[str, str]] = set()
 
-    def add(kind: str, value: str | None, name: str, version: int | None = None) -> None:
+    def add(
+        kind: str, value: str | None, name: str, version: int | None = None, derived: bool = False
+    ) -> None:
         if value and (kind, value.lower()) not in seen:
             seen.add((kind, value.lower()))
-            found.append(Identifier(kind, value, name, version))
+            found.append(Identifier(kind, value, name, version, derived))
 
     idents = paper.identifiers
     url = paper.get("url") or ""
@@ -75,7 +78,7 @@ def identifiers_of(paper: Paper) -> list[Identifier]:
     add("anthology", idents.anthology_id, "url")
     for ident in list(found):
         if ident.kind == "doi":
-            add("anthology", ids.anthology_from_doi(ident.value), ident.field)
+            add("anthology", ids.anthology_from_doi(ident.value), ident.field, derived=True)
     return found
 
 
