@@ -295,3 +295,42 @@ def test_the_formats_are_validates(fake: FakeServices, tmp_path: Path, fmt: str)
 def test_unreadable_file_is_exit_2(tmp_path: Path) -> None:
     code, _, err = run_cli(["verify", str(tmp_path / "missing.bib"), "--no-cache"], cwd=tmp_path)
     assert code == 2 and "missing.bib" in err
+
+
+# ---------------------------------------------------------------------- Ctrl-C
+
+
+def test_ctrl_c_exits_130_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    import os
+    import signal
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+    from tests.faultserver import HANG, FaultServer, bench_bib
+
+    target = tmp_path / "r.bib"
+    text = bench_bib(6).replace("url = {https://aclanthology.org/", "doi = {10.18653/v1/").replace("/}", "}")
+    target.write_text(text, encoding="utf-8")
+    with FaultServer(lambda path: HANG) as server:
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), EMPATHY_BIB_CROSSREF_URL=server.url)
+        cmd = [
+            sys.executable,
+            "-m",
+            "empathy_bib",
+            "verify",
+            str(target),
+            "--no-cache",
+            "--fix",
+            "--timeout",
+            "20",
+        ]
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while len(server.paths) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert target.read_text(encoding="utf-8") == text
