@@ -16,7 +16,15 @@ from dataclasses import field as dataclass_field
 from ... import ids
 from ...record import Paper
 from ..dois import is_arxiv_only
-from ..match import author_difference, authors_bibtex, names_another_paper, title_relation, type_fit
+from ..match import (
+    author_difference,
+    author_overlap,
+    authors_bibtex,
+    names_another_paper,
+    title_relation,
+    type_fit,
+)
+from ..newentry import work_title_plain
 from ..records import Work
 from .gather import ARXIV, CROSSREF, DATACITE, Answer, Gathered
 from .venue import venue_difference
@@ -109,7 +117,7 @@ def describe(work: Work) -> str:
         name = " ".join(p for p in (first.given, first.family) if p)
         by = f" by {name}" + (" et al." if len(work.authors) > 1 else "")
     year = f" ({work.year})" if work.year else ""
-    return f"“{_short(work.title)}”{by}{year}"
+    return f"“{_short(work_title_plain(work))}”{by}{year}"
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -187,8 +195,8 @@ def _withdrawn(preprint: list[Answer]) -> list[Finding]:
 def _title(paper: Paper, r: Roles) -> list[Finding]:
     title = paper.get("title")
     records = [a for a in r.primary if a.work is not None and a.work.title]
-    if not title or not records:
-        return []
+    if not title or not records or _only_a_preprint_of_a_published_paper(paper, r):
+        return []  # a published paper's title may have changed since its preprint: abstain
     relations = [(a, title_relation(title, a.work)) for a in records if a.work is not None]
     if any(rel == "same" for _, rel in relations):
         return []
@@ -201,13 +209,13 @@ def _title(paper: Paper, r: Roles) -> list[Finding]:
                     "W703",
                     "title",
                     f"the title is the {other.registry} version's; {answer.registry} has "
-                    f"“{_short(answer.work.title, 300)}”",
+                    f"“{_short(work_title_plain(answer.work), 300)}”",
                 )
             ]
     answer, relation = next(((a, rel) for a, rel in relations if rel == "truncated"), relations[0])
     assert answer.work is not None
     what = "truncated" if relation == "truncated" else "differs"
-    message = f"title {what}: {answer.registry} has “{_short(answer.work.title, 300)}”"
+    message = f"title {what}: {answer.registry} has “{_short(work_title_plain(answer.work), 300)}”"
     return [Finding("E702", "title", message, answer.work)]
 
 
@@ -215,6 +223,9 @@ def _authors(paper: Paper, r: Roles) -> list[Finding]:
     if not paper.authors:
         return []
     records = [a for a in r.primary if a.work is not None and a.work.authors]
+    if _only_a_preprint_of_a_published_paper(paper, r):
+        # Authors join and leave between versions: only another list altogether is an error.
+        records = [a for a in records if a.work is not None and _mostly_others(paper, a.work)]
     diffs = [(a, author_difference(paper, a.work)) for a in records if a.work is not None]
     if not diffs or any(d is None for _, d in diffs):
         return []
@@ -224,6 +235,17 @@ def _authors(paper: Paper, r: Roles) -> list[Finding]:
     assert answer.work is not None
     message = f"{diff}; {answer.registry} lists: {authors_bibtex(answer.work)}"
     return [Finding("E704", "author", message, answer.work)]
+
+
+def _only_a_preprint_of_a_published_paper(paper: Paper, r: Roles) -> bool:
+    """A published entry (NeurIPS, a volume without DOIs) whose only record is its arXiv preprint."""
+    return not r.published and not is_arxiv_only(paper)
+
+
+def _mostly_others(paper: Paper, work: Work) -> bool:
+    """Fewer than half the entry's authors are on the record: another author list, not a version's."""
+    matched, compared, _ = author_overlap(paper, work)
+    return compared > 0 and matched * 2 < compared
 
 
 def _year(paper: Paper, r: Roles) -> list[Finding]:

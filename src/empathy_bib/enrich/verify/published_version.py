@@ -1,41 +1,32 @@
 """The published-version warning (W715) for an arXiv-only entry, through `enrich.published`.
 
-`enrich.published.find_published` (the `upgrade` command's discovery) decides what the published
-version is; verify only reports it. Until that module is present, the check is skipped.
+`enrich.published.find_published` (the one discovery, `upgrade`'s and `add`'s) decides what the
+published version is; verify only reports it, naming the version and the evidence.
 """
 
 from __future__ import annotations
-
-import importlib
-from typing import Any
 
 import requests
 
 from ...errors import NetworkError
 from ...record import Paper
 from ..dois import is_arxiv_only
+from ..match import names_another_paper
+from ..published import find_published
+from ..records import Work
 from ..services import ServiceConfig
-from .compare import Finding, describe
-from .gather import Gathered
-
-
-def _finder() -> Any:
-    try:
-        module = importlib.import_module("empathy_bib.enrich.published")
-    except ImportError:
-        return None
-    return getattr(module, "find_published", None)
+from .compare import Finding, describe, roles
+from .gather import ARXIV, Gathered
 
 
 def published_findings(session: requests.Session, config: ServiceConfig, gathered: Gathered) -> list[Finding]:
     """W715 naming the published version of an arXiv-only entry; E714 when it could not be asked."""
     paper = gathered.paper
     preprint = _preprint(gathered)
-    finder = _finder()
-    if finder is None or preprint is None or not is_arxiv_only(paper):
-        return []
+    if preprint is None or not is_arxiv_only(paper) or roles(gathered).published:
+        return []  # an entry that reaches a published record already names its published version
     try:
-        found = finder(session, config, paper, preprint)
+        found = find_published(session, config, paper, preprint)
     except NetworkError as exc:
         return [Finding("E714", None, f"could not check for a published version: {exc.message}")]
     if found is None:
@@ -52,13 +43,14 @@ def published_findings(session: requests.Session, config: ServiceConfig, gathere
     ]
 
 
-def _preprint(gathered: Gathered) -> Any:
+def _preprint(gathered: Gathered) -> Work | None:
     """The arXiv record of the entry (the feed's), when it is this paper."""
     paper: Paper = gathered.paper
     for answer in gathered.answers:
-        if answer.registry == "arXiv" and answer.work is not None:
-            from ..match import names_another_paper
-
-            if not names_another_paper(paper, answer.work):
-                return answer.work
+        if (
+            answer.registry == ARXIV
+            and answer.work is not None
+            and not names_another_paper(paper, answer.work)
+        ):
+            return answer.work
     return None
