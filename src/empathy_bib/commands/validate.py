@@ -34,6 +34,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="BIB",
         help="the .bib file(s) to check (default: the project's references.bib)",
     )
+    add_finding_options(parser)
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes (DOI as URL, page dashes, month names, LaTeX escapes) in place",
+    )
+    parser.add_argument(
+        "--latex",
+        action="store_true",
+        help="also compile the entries with pdflatex + BibTeX, pdflatex + biber and XeLaTeX + biber "
+        "(those installed); each failure is an E611 finding at the field that caused it",
+    )
+    parser.add_argument(
+        "--keys",
+        default="",
+        metavar="KEYS",
+        help="with --latex: compile only these entries (comma-separated)",
+    )
+
+
+def add_finding_options(parser: argparse.ArgumentParser) -> None:
+    """--format, --strict, --select, --ignore: the options of every command that reports findings."""
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -52,23 +74,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="",
         metavar="CODES",
         help="skip these codes or prefixes (default: [tool.empathy-bib] ignore)",
-    )
-    parser.add_argument(
-        "--fix",
-        action="store_true",
-        help="apply the safe fixes (DOI as URL, page dashes, month names, LaTeX escapes) in place",
-    )
-    parser.add_argument(
-        "--latex",
-        action="store_true",
-        help="also compile the entries with pdflatex + BibTeX, pdflatex + biber and XeLaTeX + biber "
-        "(those installed); each failure is an E611 finding at the field that caused it",
-    )
-    parser.add_argument(
-        "--keys",
-        default="",
-        metavar="KEYS",
-        help="with --latex: compile only these entries (comma-separated)",
     )
 
 

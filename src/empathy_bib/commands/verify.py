@@ -32,7 +32,7 @@ from ..errors import BibParseError, Interrupted, UsageError
 from ..record import Paper
 from ..terminal import printable
 from ._services import add_service_arguments, config_from_args
-from .validate import FORMATS, _codes, _relative, _use_color
+from .validate import _codes, _relative, _use_color, add_finding_options
 
 # Entries at once: more than the requests allowed per host, so that one entry's cache write and
 # parsing overlap another's request (bench/bench_verify.py); the session keeps 3 per host.
@@ -50,15 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="GIT_REV",
         help="check only the entries added or changed since this git revision (the pull-request gate)",
     )
-    parser.add_argument(
-        "--format",
-        choices=FORMATS,
-        default=None,
-        help="output format (default: github when GITHUB_ACTIONS=true, else text)",
-    )
-    parser.add_argument("--strict", action="store_true", help="warnings count as errors for the exit code")
-    parser.add_argument("--select", default="", metavar="CODES", help="only these codes or prefixes (E70,W7)")
-    parser.add_argument("--ignore", default="", metavar="CODES", help="skip these codes or prefixes")
+    add_finding_options(parser)
     parser.add_argument(
         "--fix",
         action="store_true",
