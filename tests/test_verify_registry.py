@@ -78,3 +78,15 @@ def test_a_throttled_registry_is_could_not_check(tmp_path: Path) -> None:
     assert code == 1, err
     assert [f["code"] for f in findings] == ["E714"]
     assert findings[0]["message"].startswith("could not check Crossref: ")
+
+
+def test_a_failed_published_version_search_is_could_not_check(tmp_path: Path) -> None:
+    from tests.registry import ANY
+
+    with Registry() as reg:
+        reg.fault("crossref", ANY, Fault.throttle(retry_after=3600))
+        code, findings, err = run(reg, ROOT / "references.bib", "--keys", "kidder2024empathy")
+    assert code == 1, err
+    (finding,) = findings
+    assert finding["code"] == "E714" and finding["message"].startswith("could not check Crossref: ")
+    assert "published version" in finding["message"] and "not found" not in finding["message"]

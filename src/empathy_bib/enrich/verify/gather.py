@@ -100,7 +100,7 @@ def fetch_feed(session: requests.Session, config: ServiceConfig, wanted: list[st
     try:
         return Feed(arxiv.get_many(session, config, wanted))
     except NetworkError as exc:
-        return Feed(failure=_reason(exc))
+        return Feed(failure=reason(exc))
 
 
 def gather(session: requests.Session, config: ServiceConfig, paper: Paper, feed: Feed) -> Gathered:
@@ -135,11 +135,19 @@ def _ask(registry: str, ident: Identifier, call: Callable[[], Work | None]) -> A
     try:
         work = call()
     except NetworkError as exc:
-        return Answer(registry, ident, failure=_reason(exc))
+        return Answer(registry, ident, failure=reason(exc))
     return Answer(registry, ident, work)
 
 
-def _reason(exc: NetworkError) -> str:
+def registry_named(exc: NetworkError) -> str:
+    """The registry a network failure names (the clients put it first), else "the registries"."""
+    for name in (CROSSREF, DATACITE, ARXIV, ANTHOLOGY):
+        if name in exc.message:
+            return name
+    return "the registries"
+
+
+def reason(exc: NetworkError) -> str:
     """The failure in words, without the service's own name in front (the finding names it)."""
     text = exc.message
     for name in (CROSSREF, DATACITE, ARXIV, ANTHOLOGY):

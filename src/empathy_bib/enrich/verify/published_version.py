@@ -16,7 +16,7 @@ from ..published import find_published
 from ..records import Work
 from ..services import ServiceConfig
 from .compare import Finding, describe, roles
-from .gather import ARXIV, Gathered
+from .gather import ARXIV, Gathered, reason, registry_named
 
 
 def published_findings(session: requests.Session, config: ServiceConfig, gathered: Gathered) -> list[Finding]:
@@ -28,7 +28,8 @@ def published_findings(session: requests.Session, config: ServiceConfig, gathere
     try:
         found = find_published(session, config, paper, preprint)
     except NetworkError as exc:
-        return [Finding("E714", None, f"could not check for a published version: {exc.message}")]
+        why = f"{reason(exc)} (looking for a published version)"
+        return [Finding("E714", None, f"could not check {registry_named(exc)}: {why}")]
     if found is None:
         return []
     work = found.work
