@@ -145,14 +145,27 @@ def test_the_arxiv_title_on_a_published_entry_is_a_warning(fake: FakeServices, t
     assert code == 1
 
 
-def test_registries_that_disagree_on_authors_make_no_error(fake: FakeServices, tmp_path: Path) -> None:
-    """The Anthology misspells a name; arXiv agrees with the entry: abstain."""
+def test_registries_that_disagree_on_authors_make_a_warning_not_an_error(
+    fake: FakeServices, tmp_path: Path
+) -> None:
+    """The Anthology and Crossref misspell a name; arXiv agrees with the entry: W717 only."""
     anthology = truth(fake)
     anthology["2022.naacl-main.78"] = anthology["2022.naacl-main.78"].replace("Li, Siheng", "SLi, SLi")
     item = fake.works["10.18653/v1/2022.naacl-main.78"]
     item["author"][1] = {"given": "SLi", "family": "SLi"}
     code, findings, err = verify(fake, tmp_path, LIST)
-    assert (code, findings) == (0, []), err
+    assert code == 0, err
+    assert codes(findings) == [("W717", line_of(LIST, "Chen, Mao Yan"))]
+    assert "arXiv agrees" in findings[0]["message"] and "SLi, SLi" in findings[0]["message"]
+
+
+def test_registries_that_disagree_on_the_title_make_a_warning(fake: FakeServices, tmp_path: Path) -> None:
+    truth(fake)
+    fake.works["10.18653/v1/2022.naacl-main.78"]["title"] = ["<i>EmpHi</i>: 100% {Generating & Something"]
+    code, findings, err = verify(fake, tmp_path, LIST)
+    assert code == 0, err
+    assert codes(findings) == [("W717", line_of(LIST, "{EmpHi}: Generating"))]
+    assert "ACL Anthology agrees" in findings[0]["message"]
 
 
 @pytest.mark.parametrize(

@@ -561,4 +561,12 @@ CHECKS: dict[str, Check] = _checks(
         "`verify`: arXiv or the ACL Anthology has no paper under the entry's arXiv id or Anthology id.",
         "Correct the identifier (`eprint`, or the arXiv or Anthology `url`).",
     ),
+    Check(
+        "W717",
+        "registries-disagree",
+        WARNING,
+        "`verify`: the registries disagree with each other on the title or the author list; the entry "
+        "follows one of them (the message gives the other's value).",
+        "Check the paper itself; nothing to change when the entry follows the paper.",
+    ),
 )

@@ -198,8 +198,13 @@ def _title(paper: Paper, r: Roles) -> list[Finding]:
     if not title or not records or _only_a_preprint_of_a_published_paper(paper, r):
         return []  # a published paper's title may have changed since its preprint: abstain
     relations = [(a, title_relation(title, a.work)) for a in records if a.work is not None]
-    if any(rel == "same" for _, rel in relations):
-        return []
+    agreeing = next((a for a, rel in relations if rel == "same"), None)
+    if agreeing is not None:
+        other = next((a for a, rel in relations if rel != "same"), None)
+        if other is None or other.work is None:
+            return []
+        title_there = _short(work_title_plain(other.work), 300)
+        return [_disagree("title", agreeing, other, f"has “{title_there}”")]
     for other in r.secondary:
         if other.work is not None and title_relation(title, other.work) == "same":
             answer = relations[0][0]
@@ -227,14 +232,28 @@ def _authors(paper: Paper, r: Roles) -> list[Finding]:
         # Authors join and leave between versions: only another list altogether is an error.
         records = [a for a in records if a.work is not None and _mostly_others(paper, a.work)]
     diffs = [(a, author_difference(paper, a.work)) for a in records if a.work is not None]
-    if not diffs or any(d is None for _, d in diffs):
+    if not diffs:
         return []
-    if any(a.work is not None and author_difference(paper, a.work) is None for a in r.secondary):
-        return []  # the registries disagree and the entry follows one of them: abstain
-    answer, diff = diffs[0]
+    answer, diff = next(((a, d) for a, d in diffs if d is not None), diffs[0])
     assert answer.work is not None
+    agreeing = next((a for a, d in diffs if d is None), None) or next(
+        (a for a in r.secondary if a.work is not None and author_difference(paper, a.work) is None), None
+    )
+    if diff is None:
+        return []
+    if agreeing is not None:  # the registries disagree and the entry follows one of them: warn only
+        listed = f"lists {authors_bibtex(answer.work)} ({diff})"
+        return [_disagree("author", agreeing, answer, listed)]
     message = f"{diff}; {answer.registry} lists: {authors_bibtex(answer.work)}"
     return [Finding("E704", "author", message, answer.work)]
+
+
+def _disagree(name: str, agreeing: Answer, other: Answer, theirs: str) -> Finding:
+    return Finding(
+        "W717",
+        name,
+        f"the registries disagree: {agreeing.registry} agrees with the entry, {other.registry} {theirs}",
+    )
 
 
 def _only_a_preprint_of_a_published_paper(paper: Paper, r: Roles) -> bool:
