@@ -34,9 +34,7 @@ from ..terminal import printable
 from ._services import add_service_arguments, config_from_args
 from .validate import _codes, _relative, _use_color, add_finding_options
 
-# Entries at once: more than the requests allowed per host, so that one entry's cache write and
-# parsing overlap another's request (bench/bench_verify.py); the session keeps 3 per host.
-DEFAULT_JOBS = 6
+DEFAULT_JOBS = 3
 DEFAULT_MAX_AGE = 7.0  # days
 
 
@@ -61,8 +59,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=DEFAULT_JOBS,
         metavar="N",
-        help=f"entries checked at once (default {DEFAULT_JOBS}); "
-        f"at most {DEFAULT_PER_HOST} requests per host in flight",
+        help=f"requests in flight per host (default and most: {DEFAULT_PER_HOST})",
     )
     parser.add_argument("--report", metavar="FILE", type=Path, help="write per-entry evidence as JSON")
     parser.add_argument(
@@ -93,12 +90,13 @@ def run(args: argparse.Namespace) -> int:
             line=bib.line_of(first.start),
         )
     papers = _papers(bib, path, args)
-    session = make_session(config, per_host=min(args.jobs, DEFAULT_PER_HOST))
+    jobs = min(args.jobs, DEFAULT_PER_HOST)
+    session = make_session(config, per_host=jobs)
     sent_before = requests_sent(session)
     err = Console(stderr=True)
     try:
         with _progress(err, len(papers)) as advance:
-            verdicts = verify.verify_papers(papers, session, config, jobs=args.jobs, on_done=advance)
+            verdicts = verify.verify_papers(papers, session, config, jobs=jobs, on_done=advance)
     except verify.VerifyInterrupted:
         raise Interrupted("nothing was written") from None
     found = filter_codes(verify.diagnostics(bib, str(path), verdicts), selected, ignored)

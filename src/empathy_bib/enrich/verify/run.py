@@ -50,10 +50,12 @@ def verify_papers(
     jobs: int = 3,
     on_done: Callable[[EntryVerdict], None] | None = None,
 ) -> list[EntryVerdict]:
-    """Every paper verified, in the given order."""
+    """Every paper verified, in the given order; `jobs`: requests in flight per host."""
     done: dict[int, EntryVerdict] = {}
     lock = threading.Lock()
-    executor = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="verify")
+    # Twice as many entries at once as requests in flight (`jobs`, which the session enforces
+    # per host): one entry's parsing and cache write then overlap another's request.
+    executor = ThreadPoolExecutor(max_workers=2 * max(1, jobs), thread_name_prefix="verify")
     try:
         feed = fetch_feed(session, config, arxiv_ids(papers))  # one batched id_list for every entry
         pending: dict[Future[EntryVerdict], int] = {
