@@ -334,3 +334,16 @@ def test_ctrl_c_exits_130_with_one_line_and_writes_nothing(tmp_path: Path) -> No
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     assert target.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--max-age", "-1"), ("--jobs", "0"), ("--timeout", "0"), ("--anthology-url", "ftp://x")],
+)
+def test_bad_options_are_usage_errors_before_any_request(
+    fake: FakeServices, tmp_path: Path, option: str, value: str
+) -> None:
+    truth(fake)
+    code, _, err = verify(fake, tmp_path, LIST, option, value)
+    assert code == 2 and option.lstrip("-").split("-")[0] in err, err
+    assert fake.received == []

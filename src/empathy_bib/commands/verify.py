@@ -18,9 +18,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from ..bib import BibFile, atomic_write_text
 from ..check import Diagnostic, filter_codes, report
 from ..config import find_project
@@ -93,9 +90,8 @@ def run(args: argparse.Namespace) -> int:
     jobs = min(args.jobs, DEFAULT_PER_HOST)
     session = make_session(config, per_host=jobs)
     sent_before = requests_sent(session)
-    err = Console(stderr=True)
     try:
-        with _progress(err, len(papers)) as advance:
+        with _progress(len(papers)) as advance:
             verdicts = verify.verify_papers(papers, session, config, jobs=jobs, on_done=advance)
     except verify.VerifyInterrupted:
         raise Interrupted("nothing was written") from None
@@ -183,11 +179,15 @@ def _fix(
 
 
 @contextmanager
-def _progress(console: Console, total: int) -> Iterator[Callable[[verify.EntryVerdict], None]]:
-    """A progress bar with counts on a terminal; silent otherwise."""
-    if not console.is_terminal or total == 0:
+def _progress(total: int) -> Iterator[Callable[[verify.EntryVerdict], None]]:
+    """A progress bar with counts on a terminal; silent otherwise (and rich is then not imported)."""
+    if not sys.stderr.isatty() or total == 0:
         yield lambda verdict: None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
     columns = (TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("entries", total=total)
