@@ -388,6 +388,9 @@ def author_difference(paper: Paper, work: Work) -> str | None:
         if unmatched_mine:
             detail += "; not in the registry's list: " + "; ".join(a.display for a in unmatched_mine)
         return detail
+    if len(unmatched_mine) > 1:
+        listed = "; ".join(a.display for a in unmatched_mine)
+        return f"{len(unmatched_mine)} of {len(mine)} authors are not in the registry's list: {listed}"
     for i, (a, p) in enumerate(zip(mine, theirs, strict=True), start=1):
         if not _same_person(a, p, full=False):
             if not unmatched_mine and not unmatched_theirs:
