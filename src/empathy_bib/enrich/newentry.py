@@ -131,13 +131,6 @@ def work_title_plain(work: Work) -> str:
     return strip_markup(work.title)
 
 
-def title_value(work: Work) -> str:
-    """The work's title as a BibTeX value: escaped, acronyms brace-protected (as `add` writes it)."""
-    if work.source in LATEX_TITLE_SOURCES:
-        return latex_title_from_spans(protected_spans(work.title))
-    return latex_title(work_title_plain(work))
-
-
 def entry_from_work(
     work: Work,
     *,
