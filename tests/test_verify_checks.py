@@ -268,3 +268,23 @@ def test_journal_version_of_a_conference_paper_is_a_track(fake: FakeServices, tm
     assert code == 1, err
     assert ("E707", line_of(LIST, "booktitle")) in codes(findings)
     assert "journal article" in next(f["message"] for f in findings if f["code"] == "E707")
+
+
+def test_a_venue_named_by_any_crossref_container_title_is_no_error(
+    fake: FakeServices, tmp_path: Path
+) -> None:
+    """IOS Press gives a series and the volume (`Frontiers in ...`, `ECAI 2024`)."""
+    truth(fake)
+    item = fake.works["10.18653/v1/2022.naacl-main.78"]
+    item["container-title"] = ["Frontiers in Artificial Intelligence and Applications", "NAACL-HLT 2022"]
+    fake.override = None  # Crossref alone (the entry's Anthology url goes too)
+    text = LIST.replace("  url = {https://aclanthology.org/2022.naacl-main.78/},\n", "").replace(
+        "booktitle = {Proceedings of the 2022 Conference of the North American Chapter of the "
+        "Association for Computational Linguistics: Human Language Technologies}",
+        "booktitle = {NAACL-HLT 2022}",
+    )
+    assert text != LIST
+    code, findings, _ = verify(fake, tmp_path, text)
+    assert (code, findings) == (0, []), [f["message"] for f in findings]
+    code, findings, _ = verify(fake, tmp_path, text.replace("{NAACL-HLT 2022}", "{NAACL-HTL 2022}"))
+    assert codes(findings) == [("E706", line_of(text, "booktitle"))]
