@@ -76,9 +76,9 @@ def test_arxiv_down_is_could_not_check_for_every_arxiv_id(fake: FakeServices, tm
     assert code == 1
     assert codes(findings) == [
         ("E714", line_of(LIST, "eprint = {2204")),
-        ("E714", line_of(LIST, "url = {https://arxiv")),
         ("E714", line_of(LIST, "eprint = {2401")),
-    ] or all(f["code"] == "E714" and "arXiv" in f["message"] for f in findings)
+    ]
+    assert all(f["message"].startswith("could not check arXiv: ") for f in findings)
 
 
 # ---------------------------------------------------------------------- hostile answers
@@ -117,16 +117,18 @@ def test_hostile_titles_give_findings_and_fix_keeps_the_file_parseable(
 )
 def test_wrong_json_types_never_give_a_traceback(fake: FakeServices, tmp_path: Path, body: object) -> None:
     truth(fake)
+    anthology = fake.override
 
     def wrong(request: Request) -> Response | None:
         if request.path.startswith("/crossref"):
             return Response(json.dumps(body), 200, content_type="application/json")
-        return None
+        return anthology(request) if anthology else None
 
     fake.override = wrong
     code, findings, err = verify(fake, tmp_path, LIST, "--keys", "chen2022emphi")
     assert code in (0, 1) and "Traceback" not in err and "internal error" not in err, err
-    assert all(f["code"] != "E701" or "Crossref" not in f["message"] for f in findings) or findings
+    # a malformed answer is "could not check" or nothing, never "another paper" or "not registered"
+    assert {f["code"] for f in findings} <= {"E714"}, findings
 
 
 def test_a_5_mb_body_is_answered_or_refused_but_never_hangs(fake: FakeServices, tmp_path: Path) -> None:

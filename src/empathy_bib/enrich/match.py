@@ -324,6 +324,8 @@ def names_another_paper(paper: Paper, work: Work) -> bool:
     A title alone may have changed on publication (about one preprint in nine), an author list
     alone may be the entry's error: either is reported by its own field check, not as a wrong id.
     """
+    if not work_title_key(work) and not work.authors:
+        return False  # a record without a title or authors (a malformed answer) names no paper
     ev = judge(paper, work).evidence
     title_fails = ev.title_similarity < TITLE_THRESHOLD or not ev.numbers_agree
     if not ev.authors_compared:
