@@ -94,11 +94,17 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
     except FileNotFoundError:
         raise TaxonomyError("taxonomy file not found", path=p) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise TaxonomyError(f"cannot read taxonomy: {exc}", path=p) from None
+    return taxonomy_from_text(text, p)
+
+
+def taxonomy_from_text(text: str, p: Path) -> Taxonomy:
+    """The taxonomy `text` (the contents of `p`) describes; `TaxonomyError` naming `p` otherwise."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TaxonomyError(f"invalid TOML: {exc}", path=p) from None
     groups = tuple(_categories(data.get("group"), level=1, parent=None, where=_Where(p, text)))
