@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cite": ("cite", "print formatted references (APA, IEEE, ACL, ...) for citation keys"),
     "upgrade": ("upgrade", "rewrite arXiv-only entries into their published versions, in place"),
     "verify": ("verify", "check every entry's facts against Crossref, DataCite, arXiv and the ACL Anthology"),
+    "import": ("import_", "read an awesome-list README into references.bib and the categories"),
+    "init": ("init", "start a new list: references.bib, styles/, workflows, pre-commit hook"),
 }
 
 

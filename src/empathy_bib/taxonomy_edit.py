@@ -27,7 +27,9 @@ from .text import fold
 
 MAX_DEPTH = 3  # group, section, subsection
 _TABLES = ("group", "group.section", "group.section.subsection")
-_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(group(?:\.section(?:\.subsection)?)?)[ \t]*\]\][ \t]*(?:#.*)?$", re.M)
+_HEADER = re.compile(
+    r"^[ \t]*\[\[[ \t]*(group(?:\.section(?:\.subsection)?)?)[ \t]*\]\][ \t]*(?:#.*)?$", re.M
+)
 DEFAULT_GROUP = ("Papers", "")  # title, emoji of the group made for top-level paper headings
 FILE_HEADER = (
     "# The list's taxonomy: groups, sections and subsections, in the order the README shows them.\n"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import requests
@@ -97,13 +97,21 @@ def _valid_slugs(taxonomy: Taxonomy) -> str:
 # ---------------------------------------------------------------------- metadata
 
 
-def fetch_work(session: requests.Session, config: ServiceConfig, ident: Identifier) -> Work:
-    """The metadata of `ident` from the service that owns it; UnknownPaperError when none knows it."""
+def fetch_work(
+    session: requests.Session,
+    config: ServiceConfig,
+    ident: Identifier,
+    feed: Mapping[str, Work] | None = None,
+) -> Work:
+    """The metadata of `ident` from the service that owns it; UnknownPaperError when none knows it.
+
+    `feed` holds arXiv records already fetched in one batch (`arxiv.get_many`), by id.
+    """
     work: Work | None
     if ident.kind == "anthology":
         work = anthology.get(session, config, ident.value)
     elif ident.kind == "arxiv":
-        work = _arxiv_work(session, config, ident.value)
+        work = _arxiv_work(session, config, ident.value, feed)
     elif ident.value.lower().startswith("10.48550/"):
         work = datacite.get_doi(session, config, ident.value)
     else:
@@ -113,8 +121,10 @@ def fetch_work(session: requests.Session, config: ServiceConfig, ident: Identifi
     return work
 
 
-def _arxiv_work(session: requests.Session, config: ServiceConfig, arxiv_id: str) -> Work | None:
-    preprint = arxiv.get(session, config, arxiv_id)
+def _arxiv_work(
+    session: requests.Session, config: ServiceConfig, arxiv_id: str, feed: Mapping[str, Work] | None
+) -> Work | None:
+    preprint = feed[arxiv_id] if feed and arxiv_id in feed else arxiv.get(session, config, arxiv_id)
     if preprint is None:
         return None
     # Only the feed's own link: `add` of an arXiv id asks nothing beyond arXiv and the record it names.
@@ -151,14 +161,22 @@ def build_entry(
     *,
     categories: Sequence[str],
     key: str | None = None,
+    taken_keys: Iterable[str] | None = None,
+    extra_fields: dict[str, str] | None = None,
     added: datetime.date | None = None,
 ) -> NewEntry:
-    """The new entry for `work`; `added` is the day it joins the list (`added` field), if given."""
-    taken = [e.key for e in bib.entries if e.key]
+    """The new entry for `work`; its key unique against the list's (or `taken_keys`, when given);
+    `added` is the day it joins the list (`added` field), if given."""
+    taken = list(taken_keys) if taken_keys is not None else [e.key for e in bib.entries if e.key]
     if key is not None:
         check_key(key, taken)
     return entry_from_work(
-        work_with_subtitle(work), categories=categories, taken_keys=taken, key=key, added=added
+        work_with_subtitle(work),
+        categories=categories,
+        taken_keys=taken,
+        key=key,
+        extra_fields=extra_fields,
+        added=added,
     )
 
 

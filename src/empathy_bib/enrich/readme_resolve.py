@@ -1,0 +1,176 @@
+"""One README paper -> the registry's record, identifier first, through `add`'s own path.
+
+Each identifier the README gives is tried in turn (Anthology, DOI, arXiv) with
+`addpaper.fetch_work`; a record whose title does not agree with the README's is another paper
+(a wrong link), reported and passed over. Without an identifier that holds, a Crossref
+`query.bibliographic` search is judged by `match.choose`, which abstains when unsure. Then every
+difference between the README's text and the record is listed: the entry takes the record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import requests
+
+from ..errors import NetworkError
+from ..readme import ReadmePaper
+from ..text import fold
+from . import crossref
+from .addpaper import Identifier, UnknownPaperError, fetch_work
+from .match import author_overlap, choose
+from .newentry import entry_type_for, work_title_plain
+from .published import record_for_doi
+from .readme_papers import DistinctPaper, readme_record, readme_title_key, titles_agree
+from .records import Work
+from .services import ServiceConfig
+
+SEARCH_ROWS = 5
+_KINDS = {"ACL Anthology id": "anthology", "DOI": "doi", "arXiv id": "arxiv"}
+# Words of a README venue that say nothing about which venue it is.
+_VENUE_NOISE = frozenset(
+    {"of", "the", "in", "main", "long", "short", "paper", "papers", "track", "conference"}
+)
+
+
+@dataclass
+class Resolution:
+    paper: DistinctPaper
+    work: Work | None = None
+    resolved_by: str = ""  # "arXiv 2409.10289", "DOI 10....", "title search", "" when unresolved
+    failure: str | None = None  # a lookup that could not be made (network): could not check
+    notes: list[dict[str, object]] = field(default_factory=list)  # disagreements and attempts
+
+    @property
+    def status(self) -> str:
+        if self.work is not None:
+            return "resolved"
+        return "could-not-check" if self.failure else "unresolved"
+
+
+def work_key(work: Work) -> str:
+    return fold(work_title_plain(work))
+
+
+def resolve_paper(
+    paper: DistinctPaper, session: requests.Session, config: ServiceConfig, feed: Mapping[str, Work]
+) -> Resolution:
+    """The record of `paper`, with every disagreement; a network failure is a result, not an error."""
+    result = Resolution(paper)
+    try:
+        _resolve(result, session, config, feed)
+    except NetworkError as exc:
+        result.work, result.failure = None, str(exc)
+    if result.work is not None:
+        result.notes.extend(disagreements(paper, result.work))
+    return result
+
+
+def _resolve(
+    result: Resolution, session: requests.Session, config: ServiceConfig, feed: Mapping[str, Work]
+) -> None:
+    paper = result.paper
+    keys = {readme_title_key(i.title) for i in paper.items} - {""}
+    for kind, value in paper.identifiers():
+        ident = Identifier(_KINDS[kind], value)
+        try:
+            work = fetch_work(session, config, ident, feed)
+        except UnknownPaperError:
+            result.notes.append(
+                {"field": "link", "value": str(ident), "message": f"no registry knows {ident}"}
+            )
+            continue
+        if not keys or any(titles_agree(k, work_key(work)) for k in keys):
+            result.work, result.resolved_by = work, str(ident)
+            return
+        result.notes.append(
+            {
+                "field": "link",
+                "value": str(ident),
+                "registry": work_title_plain(work),
+                "message": f"{ident} is '{work_title_plain(work)}', another paper",
+            }
+        )
+    if keys:
+        _search(result, session, config)
+
+
+def _search(result: Resolution, session: requests.Session, config: ServiceConfig) -> None:
+    """A validated Crossref title search: the README's authors and year must agree, or the title
+    alone must be near-identical when the authors are the README's mistake."""
+    item = max(result.paper.items, key=lambda i: len(i.title))
+    query = " ".join([item.title, *item.authors[:1]])
+    works = crossref.search(session, config, query, rows=SEARCH_ROWS)
+    if not works:
+        return
+    record = readme_record(item)
+    choice = choose(record, works)
+    if choice.chosen is None and not choice.ambiguous and record.authors:
+        choice = choose(readme_record(_without_authors(item)), works)
+    if choice.chosen is None:
+        why = "ambiguous" if choice.ambiguous else "no candidate passed"
+        result.notes.append({"field": "search", "message": f"Crossref title search abstained ({why})"})
+        return
+    work = choice.chosen.work
+    if work.doi:
+        work = record_for_doi(session, config, work.doi) or work
+    result.work, result.resolved_by = work, "title search"
+
+
+def _without_authors(item: ReadmePaper) -> ReadmePaper:
+    from dataclasses import replace
+
+    return replace(item, authors=())
+
+
+# ---------------------------------------------------------------------- disagreements
+
+
+def disagreements(paper: DistinctPaper, work: Work) -> list[dict[str, object]]:
+    """Where each README item says something else than the record (the record wins)."""
+    found: list[dict[str, object]] = []
+    theirs = work_title_plain(work)
+    for item in paper.items:
+        where = {"line": item.line}
+        if readme_title_key(item.title) != work_key(work):
+            found.append({**where, "field": "title", "readme": item.title, "registry": theirs})
+        if item.authors:
+            matched, _, _ = author_overlap(readme_record(item), work)
+            if matched < len(item.authors) or len(item.authors) != len(work.authors):
+                found.append(
+                    {
+                        **where,
+                        "field": "authors",
+                        "readme": list(item.authors),
+                        "registry": [f"{n.given} {n.family}".strip() for n in work.authors],
+                        "shared": matched,
+                    }
+                )
+        if item.year and work.year and item.year != work.year:
+            found.append({**where, "field": "year", "readme": item.year, "registry": work.year})
+        venue = venue_disagreement(item.venue, work)
+        if venue:
+            found.append({**where, "field": "venue", "readme": item.venue, "registry": venue})
+    return found
+
+
+def venue_disagreement(readme_venue: str, work: Work) -> str | None:
+    """The record's venue when the README's names another: a word of the README venue (an
+    acronym: ACL, NAACL, LREC) the record's venue lacks, "Findings" on one side only, or a
+    preprint label on a published paper. None when they agree or the README names none."""
+    words = set(re.findall(r"[a-z]+", fold(readme_venue))) - _VENUE_NOISE
+    if not words:
+        return None
+    published = entry_type_for(work) != "misc"
+    shown = work.container or ("arXiv" if not published else work.publisher)
+    record_text = " ".join([work.container, work.publisher, work.anthology_id or "", work.journal_ref])
+    record_words = set(re.findall(r"[a-z]+", fold(record_text)))
+    if "arxiv" in words:
+        return shown if published else None
+    if ("findings" in words) != ("findings" in record_words):
+        return shown
+    if not published:
+        return None  # a README venue for a preprint-only record: nothing to compare it with
+    return shown if words - {"findings"} - record_words else None
