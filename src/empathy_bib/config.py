@@ -99,3 +99,30 @@ def _codes(settings: dict[str, object], name: str, root: Path) -> str:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return ",".join(str(v) for v in value)
     raise UsageError(f"[tool.empathy-bib] {name} must be a list of check codes", path=root / "pyproject.toml")
+
+
+# The list's own words, for the templates (`settings.title`, `settings.description`): from
+# `styles/settings.toml` ([list] table), else `[tool.empathy-bib]`, else these defaults.
+SETTINGS_FILE = "settings.toml"
+DEFAULT_SETTINGS = {"title": "Awesome Papers", "description": "A curated list of papers.", "repository": ""}
+
+
+def list_settings(styles: Path) -> dict[str, str]:
+    """`title`, `description` and `repository` of the list whose templates are in `styles`."""
+    settings = dict(DEFAULT_SETTINGS)
+    path = styles / SETTINGS_FILE
+    given: dict[str, object] | None
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"cannot read the list's settings: {exc}", path=path) from None
+        table = data.get("list", {})
+        given = table if isinstance(table, dict) else None
+    else:
+        given = _tool_settings(styles.parent / "pyproject.toml")
+    for name in DEFAULT_SETTINGS:
+        value = (given or {}).get(name)
+        if isinstance(value, str):
+            settings[name] = value
+    return settings

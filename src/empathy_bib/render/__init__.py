@@ -24,7 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..bib import BibFile, StagedFiles
-from ..config import DEFAULT_SITE_URL
+from ..config import DEFAULT_SITE_URL, list_settings
 from ..errors import EmpathyBibError
 from ..record import Paper, papers_of
 from ..taxonomy import Taxonomy
@@ -95,6 +95,7 @@ def template_env(styles: Path) -> jinja2.Environment:
     )
     readme.register_filters(env)
     env.globals["include_raw"] = lambda name: _read_style(styles, name)
+    env.globals["settings"] = list_settings(styles)  # the list's title and description
     return env
 
 
