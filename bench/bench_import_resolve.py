@@ -150,7 +150,8 @@ def main() -> None:
     print(f"  ideal N x {LATENCY:g} s / {LIMIT}      : {ideal:6.2f} s (target <= {1.3 * ideal:.2f} s)")
     print(
         f"  resolution, cold        : {resolved:6.2f} s = {resolved / ideal:.2f} x ideal; "
-        f"{received} requests, peak {peak} in flight, {refused} refused; {added}/{n} added; whole import {total:.2f} s"
+        f"{received} requests, peak {peak} in flight, {refused} refused; {added}/{n} added; "
+        f"whole import {total:.2f} s"
     )
     print(
         f"  second import           : {again_total:6.2f} s; {Counters.received} requests; {again_added} added"
