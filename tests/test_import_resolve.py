@@ -199,7 +199,7 @@ def test_each_identifier_kind_resolves_through_its_registry(
     assert rows["Empathy Gaps in Chatbots"]["lines"] == [5, 21]
     assert (
         rows["StickerConv: Generating Multimodal Empathetic Responses from Scratch"]["resolved_by"]
-        == "title search"
+        == "Crossref title search"
     )
     moel_row = rows["MoEL: Mixture of Empathetic Listeners"]
     assert {d["field"] for d in moel_row["disagreements"]} >= {"authors", "title"}

@@ -5,6 +5,7 @@ Ids are batched into one `id_list` per request (arXiv asks for about one request
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import requests
@@ -32,6 +33,23 @@ def get_many(session: requests.Session, config: ServiceConfig, arxiv_ids: list[s
 
 def get(session: requests.Session, config: ServiceConfig, arxiv_id: str) -> Work | None:
     return get_many(session, config, [arxiv_id]).get(ids.strip_arxiv_version(arxiv_id))
+
+
+def search(session: requests.Session, config: ServiceConfig, title: str, rows: int = 5) -> list[Work]:
+    """Candidates for a title (`search_query=ti:"..."`, its words as one phrase), unvalidated."""
+    words = re.findall(r"\w+", title)
+    if not words:
+        return []
+    url = f"{config.arxiv_url}/api/query"
+    params = {"search_query": 'ti:"' + " ".join(words) + '"', "max_results": str(rows)}
+    response = fetch(session, config, SERVICE, url, params)
+    if response is None:
+        return []
+    try:
+        return parse_feed(response.content)
+    except ET.ParseError as exc:
+        forget(session, response)
+        raise NetworkError(f"{SERVICE}: malformed Atom feed from {response.url} ({exc}); try later") from None
 
 
 def _query(session: requests.Session, config: ServiceConfig, batch: list[str]) -> dict[str, Work]:

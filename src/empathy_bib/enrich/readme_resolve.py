@@ -9,8 +9,9 @@ difference between the README's text and the record is listed: the entry takes t
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import requests
@@ -18,11 +19,11 @@ import requests
 from ..errors import NetworkError
 from ..readme import ReadmePaper
 from ..text import fold
-from . import crossref
+from . import arxiv, crossref
 from .addpaper import Identifier, UnknownPaperError, fetch_work
 from .match import author_overlap, choose
 from .newentry import entry_type_for, work_title_plain
-from .published import record_for_doi
+from .published import published_version, record_for_doi
 from .readme_papers import DistinctPaper, readme_record, readme_title_key, titles_agree
 from .records import Work
 from .services import ServiceConfig
@@ -83,7 +84,7 @@ def _resolve(
             )
             continue
         if not keys or any(titles_agree(k, work_key(work)) for k in keys):
-            result.work, result.resolved_by = work, str(ident)
+            result.work, result.resolved_by = _published(session, config, work), str(ident)
             return
         result.notes.append(
             {
@@ -98,31 +99,51 @@ def _resolve(
 
 
 def _search(result: Resolution, session: requests.Session, config: ServiceConfig) -> None:
-    """A validated Crossref title search: the README's authors and year must agree, or the title
-    alone must be near-identical when the authors are the README's mistake."""
+    """A validated title search, Crossref's then arXiv's: the README's authors and year must agree,
+    or the title alone must be near-identical when the authors are the README's mistake."""
     item = max(result.paper.items, key=lambda i: len(i.title))
-    query = " ".join([item.title, *item.authors[:1]])
-    works = crossref.search(session, config, query, rows=SEARCH_ROWS)
-    if not works:
+    searches: list[tuple[str, Callable[[], list[Work]]]] = [
+        (
+            "Crossref",
+            lambda: crossref.search(session, config, " ".join([item.title, *item.authors[:1]]), SEARCH_ROWS),
+        ),
+        ("arXiv", lambda: arxiv.search(session, config, item.title, SEARCH_ROWS)),
+    ]
+    for service, run in searches:
+        chosen = _judged(item, run())
+        if chosen is None:
+            result.notes.append({"field": "search", "message": f"{service} title search: no confident match"})
+            continue
+        if chosen.doi and service == "Crossref":
+            chosen = record_for_doi(session, config, chosen.doi) or chosen
+        elif service == "arXiv":
+            chosen = _published(session, config, chosen)
+        result.work, result.resolved_by = chosen, f"{service} title search"
         return
+
+
+def _judged(item: ReadmePaper, works: list[Work]) -> Work | None:
+    """`match.choose` with the README's authors; without them (title near-identical) when they
+    share none: README author lists are often another paper's."""
+    if not works:
+        return None
     record = readme_record(item)
     choice = choose(record, works)
     if choice.chosen is None and not choice.ambiguous and record.authors:
         choice = choose(readme_record(_without_authors(item)), works)
-    if choice.chosen is None:
-        why = "ambiguous" if choice.ambiguous else "no candidate passed"
-        result.notes.append({"field": "search", "message": f"Crossref title search abstained ({why})"})
-        return
-    work = choice.chosen.work
-    if work.doi:
-        work = record_for_doi(session, config, work.doi) or work
-    result.work, result.resolved_by = work, "title search"
+    return choice.chosen.work if choice.chosen is not None else None
+
+
+def _published(session: requests.Session, config: ServiceConfig, preprint: Work) -> Work:
+    """The published version of an arXiv record when one is found (arXiv id kept), else it."""
+    if preprint.source != "arxiv":
+        return preprint
+    found = published_version(session, config, preprint)
+    return dataclasses.replace(found.work, arxiv_id=preprint.arxiv_id) if found else preprint
 
 
 def _without_authors(item: ReadmePaper) -> ReadmePaper:
-    from dataclasses import replace
-
-    return replace(item, authors=())
+    return dataclasses.replace(item, authors=())
 
 
 # ---------------------------------------------------------------------- disagreements
