@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from .. import ids
 from ..errors import NetworkError
 from ..readme import ReadmePaper
 from ..text import fold
@@ -115,11 +116,20 @@ def _search(result: Resolution, session: requests.Session, config: ServiceConfig
             result.notes.append({"field": "search", "message": f"{service} title search: no confident match"})
             continue
         if chosen.doi and service == "Crossref":
-            chosen = record_for_doi(session, config, chosen.doi) or chosen
+            chosen = record_for_doi(session, config, _acl_doi_case(chosen.doi)) or chosen
         elif service == "arXiv":
             chosen = _published(session, config, chosen)
         result.work, result.resolved_by = chosen, f"{service} title search"
         return
+
+
+def _acl_doi_case(doi: str) -> str:
+    """Search results may give an ACL DOI lower-cased (`10.18653/v1/d19-1012`); the Anthology's
+    old-style ids are upper-case (`D19-1012`), and its record is only found under that id."""
+    prefix, _, suffix = doi.partition("/v1/")
+    if prefix.lower() != "10.18653" or ids.is_valid_anthology_id(suffix):
+        return doi
+    return ids.anthology_doi(suffix.upper()) if ids.is_valid_anthology_id(suffix.upper()) else doi
 
 
 def _judged(item: ReadmePaper, works: list[Work]) -> Work | None:
