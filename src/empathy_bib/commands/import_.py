@@ -205,6 +205,8 @@ def _summary(outcome: Outcome, plan: ImportPlan, written: list[Path], sent: int,
     for row in outcome.rows:
         if row["status"] in ("unresolved", "could-not-check"):
             why = row.get("error") or "no identifier held and no confident match"
+            if row.get("not_written"):
+                why = f"{why}; not written: {row['not_written']}"
             lines = row["lines"]
             first = lines[0] if isinstance(lines, list) and lines else "?"
             print(printable(f"line {first}: {row['status']}: '{row['title']}' ({why})"), file=err)

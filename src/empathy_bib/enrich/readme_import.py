@@ -25,7 +25,7 @@ import requests
 from .. import ids
 from ..bib import BibFile
 from ..errors import NetworkError
-from ..readme import Heading, ReadmeDocument
+from ..readme import Heading, ReadmeDocument, ReadmePaper, Skipped
 from ..record import CODE_FIELD, papers_of
 from ..taxonomy import Taxonomy
 from ..taxonomy_edit import HeadingPath, TaxonomyPlan, plan_categories
@@ -72,6 +72,13 @@ def heading_paths(document: ReadmeDocument) -> dict[tuple[str, ...], HeadingPath
 def plan_import(
     document: ReadmeDocument, bib: BibFile, taxonomy: Taxonomy, taxonomy_text: str, taxonomy_path: Path
 ) -> ImportPlan:
+    taken = [p for p in document.papers if is_paper(p)]
+    dropped = [
+        Skipped(p.line, "no paper link, identifier or year: not taken for a paper", "")
+        for p in document.papers
+        if not is_paper(p)
+    ]
+    document = dataclasses.replace(document, papers=taken, skipped=[*document.skipped, *dropped])
     paths = heading_paths(document)
     categories = plan_categories(list(paths.values()), taxonomy, taxonomy_text, taxonomy_path)
     papers = group_items(document.papers)
@@ -81,6 +88,15 @@ def plan_import(
     index = ListIndex(bib)
     known = {i: k for i, p in enumerate(papers) if (k := index.find(p)) is not None}
     return ImportPlan(papers, slugs, known, categories, document)
+
+
+def is_paper(item: ReadmePaper) -> bool:
+    """An item worth a lookup: a paper link or identifier, or a title with a year (a venue
+    without a year is too little: prose bullets give code spans that read as venues, and an entry
+    needs a year to be written). Looking up what is none would ask again on every import."""
+    has_link = any(link.kind == "paper" for link in item.links)
+    identified = bool(item.doi or item.arxiv_id or item.anthology_id or item.other_ids)
+    return bool(item.title.strip()) and (has_link or identified or bool(item.year))
 
 
 def _slugs_of(headings: Sequence[Heading], categories: TaxonomyPlan, has_unfiled: bool) -> list[str]:
@@ -160,8 +176,6 @@ def apply_import(plan: ImportPlan, resolutions: dict[int, Resolution], bib: BibF
             _gain(outcome, existing[known.key].categories, known.key, slugs)
         else:
             resolution = resolutions[i]
-            entry = _entry(paper, resolution, bib, slugs, taken)
-            match = index.find(identity_of_text(entry.text))
             row.update(
                 status=resolution.status, resolved_by=resolution.resolved_by, disagreements=resolution.notes
             )
@@ -169,6 +183,13 @@ def apply_import(plan: ImportPlan, resolutions: dict[int, Resolution], bib: BibF
                 row["error"] = resolution.failure
             if resolution.work is None:
                 outcome.unresolved += 1
+                if not any(item.year for item in paper.items):  # an entry needs a year to validate
+                    row["not_written"] = "the README gives no year and no registry knows it"
+                    papers_report.append(row)
+                    continue
+            entry = _entry(paper, resolution, bib, slugs, taken)
+            identity = identity_of_text(entry.text)
+            match = index.find(identity)
             if match is not None and match.key in pending:
                 pending[match.key][1].extend(s for s in slugs if s not in pending[match.key][1])
                 row.update(status="merged", key=match.key, matched_by=f"{match.kind} {match.value}")
@@ -177,7 +198,7 @@ def apply_import(plan: ImportPlan, resolutions: dict[int, Resolution], bib: BibF
                 row.update(status="already-in-list", key=match.key, matched_by=f"{match.kind} {match.value}")
             else:
                 taken.append(entry.key)
-                index.add(identity_of_text(entry.text), entry.key, 0)
+                index.add(identity, entry.key, 0)
                 pending[entry.key] = (entry, list(slugs))
                 row["key"] = entry.key
         papers_report.append(row)
