@@ -94,8 +94,14 @@ def plan_categories(paths: Sequence[HeadingPath], taxonomy: Taxonomy, text: str,
     notes: list[str] = []
     root = _Node("", "", ())
     leaf_of: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for original, (titles, emoji) in zip(paths, _trim_common_title(paths), strict=True):
-        if len(titles) <= 1:  # a top-level heading holding papers is a section of a made-up group
+    trimmed = _trim_common_title(paths)
+    groups = {t[0].casefold() for t, _ in trimmed if len(t) > 1}  # top headings with sub-headings
+    for original, (titles, emoji) in zip(paths, trimmed, strict=True):
+        if len(titles) == 1 and titles[0].casefold() in groups:
+            pass  # a group holding papers itself: they go to its "(general)" section, below
+        elif len(titles) == 1 and titles[0].casefold() == DEFAULT_GROUP[0].casefold():
+            titles, emoji = (titles[0], "General"), (emoji[0], "")  # not "Papers" inside "Papers"
+        elif len(titles) <= 1:  # a top-level heading holding papers is a section of a made-up group
             titles, emoji = (DEFAULT_GROUP[0], *titles), (DEFAULT_GROUP[1], *emoji)
         if len(titles) > MAX_DEPTH:
             notes.append(
@@ -170,7 +176,7 @@ class _Editor:
 
     def place(self, node: _Node, parent: Category | None, level: int, notes: list[str]) -> None:
         """Match `node` (under an existing `parent`, or at the top) or insert it with its subtree."""
-        existing = self._existing(node)
+        existing = self._existing(node, parent.slug if parent else None, parent.level if parent else 0)
         if existing is not None:
             self._assign(node, existing.slug)
             if node.holds_papers and not existing.takes_papers:
@@ -185,8 +191,13 @@ class _Editor:
             at = len(self.text) if parent is None else self._end_of(parent)
             self.inserts.setdefault(at, []).append(self._blocks(node, level))
 
-    def _existing(self, node: _Node) -> Category | None:
-        return self.taxonomy.by_title(node.title) or self.taxonomy.get(slug_of(node.title))
+    def _existing(self, node: _Node, parent: str | None, floor: int) -> Category | None:
+        """The category `node` already is: same title (else same slug), deeper than its parent
+        (a heading "Papers" under a group "Papers" is not that group); under the same parent first."""
+        title, slug = node.title.casefold(), slug_of(node.title)
+        found = [c for c in self.order if c.level > floor and (c.title.casefold() == title or c.slug == slug)]
+        found.sort(key=lambda c: (c.parent != parent, c.title.casefold() != title))
+        return found[0] if found else None
 
     def _assign(self, node: _Node, slug: str) -> None:
         node.slug = slug
@@ -214,7 +225,7 @@ class _Editor:
             lines.append(f"emoji = {_toml_string(node.emoji)}")
         block = "\n".join(lines) + "\n"
         for child in node.children.values():
-            existing = self._existing(child)
+            existing = self._existing(child, node.slug, level)
             if existing is not None and existing.takes_papers:
                 self._assign_all(child, existing.slug)  # already filed elsewhere: reuse it
             else:
