@@ -43,6 +43,14 @@ class Category:
     def heading(self) -> str:
         return f"{self.emoji} {self.title}".strip()
 
+    def descendants(self) -> list[Category]:
+        """Every category below this one, depth first, in the file's order."""
+        found: list[Category] = []
+        for child in self.children:
+            found.append(child)
+            found.extend(child.descendants())
+        return found
+
 
 @dataclass(frozen=True)
 class Taxonomy:

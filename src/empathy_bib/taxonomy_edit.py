@@ -236,7 +236,7 @@ class _Editor:
     def _end_of(self, category: Category) -> int:
         """Where `category`'s tables end: before the next category's header and its comments."""
         index = self.order.index(category)
-        following = index + 1 + len(_descendants(category))
+        following = index + 1 + len(category.descendants())
         if following >= len(self.order):
             return len(self.text)
         at = self.starts[following]
@@ -255,14 +255,6 @@ class _Editor:
         if self.added and not self.order and not text.lstrip().startswith("#"):
             text = FILE_HEADER + text
         return text
-
-
-def _descendants(category: Category) -> list[Category]:
-    found: list[Category] = []
-    for child in category.children:
-        found.append(child)
-        found.extend(_descendants(child))
-    return found
 
 
 def _toml_string(value: str) -> str:

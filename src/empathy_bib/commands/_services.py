@@ -36,5 +36,15 @@ def add_service_arguments(parser: argparse.ArgumentParser, *, anthology: bool = 
     )
 
 
+def add_jobs_argument(parser: argparse.ArgumentParser, default: int) -> None:
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=default,
+        metavar="N",
+        help=f"lookups at once, and requests in flight per host (default {default})",
+    )
+
+
 def config_from_args(args: argparse.Namespace) -> ServiceConfig:
     return resolve_config(vars(args))

@@ -99,7 +99,7 @@ def _run_add(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) -> in
     work = addpaper.fetch_work(make_session(config), config, ident)
     entry = addpaper.build_entry(work, bib, categories=categories, key=args.key, added=_clock.today())
     addpaper.append_entries(bib, index, [entry])
-    _report_checks(bib, taxonomy, [entry.key])
+    report_checks(bib, taxonomy, [entry.key])
     return _finish(bib, [entry.text], args.dry_run)
 
 
@@ -136,7 +136,7 @@ def _run_import(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) ->
         print("nothing to add: every entry is already in the list", file=sys.stderr)
         return 0
     addpaper.append_entries(bib, index, keep)
-    _report_checks(bib, taxonomy, [e.key for e in keep])
+    report_checks(bib, taxonomy, [e.key for e in keep])
     return _finish(bib, [e.text for e in keep], args.dry_run)
 
 
@@ -201,7 +201,7 @@ def _finish(bib: BibFile, texts: Sequence[str], dry_run: bool) -> int:
 # ---------------------------------------------------------------------- validation
 
 
-def _report_checks(bib: BibFile, taxonomy: Taxonomy, keys: Sequence[str]) -> None:
+def report_checks(bib: BibFile, taxonomy: Taxonomy, keys: Sequence[str]) -> None:
     """Run validate on the result; findings on the new entries are printed, errors refuse the write."""
     from ..check import ERROR, check_bib  # imported here: `add --help` stays fast
 

@@ -24,7 +24,7 @@ from ..enrich import dois
 from ..enrich.http import make_session, requests_sent
 from ..errors import BibParseError, Interrupted, UsageError
 from ..terminal import printable
-from ._services import add_service_arguments, config_from_args
+from ._services import add_jobs_argument, add_service_arguments, config_from_args
 
 DEFAULT_JOBS = 3
 
@@ -34,13 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "bib", nargs="?", metavar="BIB", help="the .bib file (default: the project's references.bib)"
     )
     parser.add_argument("--dry-run", action="store_true", help="print the unified diff; write nothing")
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        default=DEFAULT_JOBS,
-        metavar="N",
-        help=f"lookups at once, and requests in flight per host (default {DEFAULT_JOBS})",
-    )
+    add_jobs_argument(parser, DEFAULT_JOBS)
     parser.add_argument("--report", metavar="PATH.json", type=Path, help="write per-entry evidence as JSON")
     add_service_arguments(parser)
 

@@ -22,10 +22,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..bib import BibFile, atomic_write_text
 from ..config import find_project
-from ..errors import BibParseError, EditError, UsageError
+from ..errors import BibParseError, UsageError
 from ..taxonomy import Taxonomy, taxonomy_from_text
 from ..terminal import printable
-from ._services import add_service_arguments, config_from_args
+from ._services import add_jobs_argument, add_service_arguments, config_from_args
+from .add import report_checks
 
 if TYPE_CHECKING:
     from ..enrich.readme_import import ImportPlan, Outcome
@@ -50,13 +51,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--report", metavar="FILE", type=Path, help="write every paper found, with evidence, as JSON"
     )
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        default=DEFAULT_JOBS,
-        metavar="N",
-        help=f"lookups at once, and requests in flight per host (default {DEFAULT_JOBS})",
-    )
+    add_jobs_argument(parser, DEFAULT_JOBS)
     add_service_arguments(parser, anthology=True)
 
 
@@ -89,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         sent = requests_sent(session) - before
     old_text = bib.text
     outcome = readme_import.apply_import(plan, resolutions, bib)
-    _refuse_invalid(bib, plan.taxonomy.taxonomy, [e.key for e in outcome.added])
+    report_checks(bib, plan.taxonomy.taxonomy, [e.key for e in outcome.added])  # errors refuse, as add
     changes = [
         readme_write.bib_change(bib, bib_path, bib_before),
         readme_write.FileChange(taxonomy_path, taxonomy_before, plan.taxonomy.text.encode("utf-8")),
@@ -162,20 +157,6 @@ def _taxonomy(text: str, path: Path) -> Taxonomy:
     if "[[group" not in text:
         return Taxonomy(groups=(), path=path)
     return taxonomy_from_text(text, path)
-
-
-def _refuse_invalid(bib: BibFile, taxonomy: Taxonomy, keys: list[str]) -> None:
-    """validate on the new entries: findings printed; an error refuses the write (as `add`)."""
-    from ..check import ERROR, check_bib
-
-    wanted = set(keys)
-    findings = [d for d in check_bib(bib, taxonomy, path=bib.path) if d.key in wanted]
-    for d in findings:
-        print(d.format_text(), file=sys.stderr)
-    if any(d.severity == ERROR for d in findings):
-        raise EditError(
-            "some new entries do not pass validate (printed above); nothing was written", path=bib.path
-        )
 
 
 def _print_diffs(

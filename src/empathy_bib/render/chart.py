@@ -56,7 +56,7 @@ def build_chart(taxonomy: Taxonomy, by_category: Mapping[str, Sequence[Paper]]) 
     sections = chart_sections(taxonomy)
     per_section: dict[str, dict[int, set[str]]] = {}
     for section in sections:
-        slugs = [section.slug, *(c.slug for c in _descendants(section))]
+        slugs = [section.slug, *(c.slug for c in section.descendants())]
         years: dict[int, set[str]] = {}
         for slug in slugs:
             for paper in by_category.get(slug, ()):
@@ -71,14 +71,6 @@ def build_chart(taxonomy: Taxonomy, by_category: Mapping[str, Sequence[Paper]]) 
         counts = tuple(len(per_section[section.slug].get(y, ())) for y in span)
         series.append(Series(section, counts, swatch, colour))
     return Chart(span, tuple(series))
-
-
-def _descendants(category: Category) -> list[Category]:
-    out: list[Category] = []
-    for child in category.children:
-        out.append(child)
-        out.extend(_descendants(child))
-    return out
 
 
 def mermaid_xychart(chart: Chart) -> str:
