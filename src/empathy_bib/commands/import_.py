@@ -57,7 +57,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..enrich import readme_import, readme_write
-    from ..enrich.http import make_session, requests_sent
+    from ..enrich.http import DEFAULT_PER_HOST, make_session, requests_sent
     from ..readme import read_readme
 
     if args.jobs < 1:
@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     sent = 0
     resolutions: dict[int, Resolution] = {}
     if plan.new:  # everything already there: no session, no request
-        session = make_session(config, per_host=args.jobs)
+        # --jobs papers at once; never more than the layer's default in flight per host
+        session = make_session(config, per_host=min(args.jobs, DEFAULT_PER_HOST))
         before = requests_sent(session)
         with _progress(len(plan.new)) as advance:
             resolutions = readme_import.resolve_all(plan, session, config, jobs=args.jobs, on_result=advance)
