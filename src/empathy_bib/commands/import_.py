@@ -22,11 +22,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..bib import BibFile, atomic_write_text
 from ..config import find_project
-from ..errors import BibParseError, UsageError
+from ..errors import UsageError
 from ..taxonomy import Taxonomy, taxonomy_from_text
 from ..terminal import printable
 from ._services import add_jobs_argument, add_service_arguments, config_from_args
-from .add import report_checks
+from .add import load_complete, report_checks
 
 if TYPE_CHECKING:
     from ..enrich.readme_import import ImportPlan, Outcome
@@ -139,17 +139,7 @@ def _load_bib(path: Path) -> tuple[BibFile, bytes | None]:
     """The list (an empty one when the file does not exist yet), refused unless it parsed whole."""
     if not path.exists():
         return BibFile.from_text("", path=path), None
-    bib = BibFile.load(path)
-    if not bib.is_complete:
-        first = bib.failed_blocks[0]
-        offset = first.error_offset if first.error_offset is not None else first.start
-        raise BibParseError(
-            f"the list did not parse completely ({first.error}); nothing looked up or written "
-            "(run 'empathy-bib validate')",
-            path=path,
-            line=bib.line_of(offset),
-        )
-    bib.require_unique_keys()
+    bib = load_complete(path)
     return bib, bib.to_bytes()
 
 
