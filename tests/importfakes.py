@@ -41,6 +41,13 @@ class FakeRegistry:
         if self.down:
             return Response("down", status=503)
         path = unquote(request.path)
+        if path == "/arxiv/api/query" and "search_query" in request.args:
+            query = request.args["search_query"].lower()
+            ranked = sorted(
+                (p for p in self.papers if p.arxiv_id),
+                key=lambda p: -fuzz.partial_ratio(p.title.lower(), query),
+            )
+            return self._feed([p.arxiv_id or "" for p in ranked[:5]])
         if path == "/arxiv/api/query":
             return self._feed(request.args.get("id_list", "").split(","))
         if path.startswith("/anthology/") and path.endswith(".bib"):

@@ -390,3 +390,39 @@ def test_hostile_readme_text_gives_entries_that_validate(
     entry = library.entries[0]
     assert "url" not in entry.fields_dict  # a javascript: link is never written
     assert validate_errors(project) == []
+
+
+RENAMED = FakePaper(
+    "Emotionally Numb or Empathetic? Evaluating How LLMs Feel",
+    ("Jen-tse Huang", "Man Ho Lam", "Eric John Li"),
+    2023,
+    arxiv_id="2308.03656",
+)
+
+
+@pytest.mark.parametrize("same_authors", [True, False])
+def test_a_renamed_paper_is_found_by_its_whole_author_list_only(
+    project: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, same_authors: bool
+) -> None:
+    FakeRegistry([RENAMED]).install(httpserver)
+    authors = RENAMED.authors if same_authors else ("Jen-tse Huang", "Someone Else", "Eric John Li")
+    doc = document(
+        item(
+            "Apathetic or Empathetic? Evaluating LLMs' Emotional Alignments with Humans",
+            under=THEORY,
+            authors=authors,
+            year=2024,
+            venue="NeurIPS 2024",
+            url="https://proceedings.neurips.cc/paper_files/paper/2024/hash/b0049c3f-Abstract-Conference.html",
+        ),
+    )
+    use_document(monkeypatch, doc)
+    code, _, err = import_(project, httpserver, "--report", str(project / "r.json"))
+    (fields,) = entries(project).values()
+    row = json.loads((project / "r.json").read_text())["papers"][0]
+    if same_authors:
+        assert code == 0, err
+        assert fields["eprint"] == "2308.03656" and row["resolved_by"] == "arXiv title search"
+        assert any(d["field"] == "title" for d in row["disagreements"])
+    else:  # two of three authors shared is not the same list: abstain
+        assert code == 1 and "eprint" not in fields and row["status"] == "unresolved"
