@@ -426,3 +426,55 @@ def test_a_renamed_paper_is_found_by_its_whole_author_list_only(
         assert any(d["field"] == "title" for d in row["disagreements"])
     else:  # two of three authors shared is not the same list: abstain
         assert code == 1 and "eprint" not in fields and row["status"] == "unresolved"
+
+
+@pytest.mark.parametrize(
+    ("readme_venue", "container", "anthology_id", "differs"),
+    [
+        (
+            "CIKM 2024",
+            "Proceedings of the 33rd ACM International Conference on Information and Knowledge Management",
+            None,
+            False,
+        ),
+        (
+            "ACL 2019",
+            "Proceedings of the 57th Annual Meeting of the Association for Computational Linguistics",
+            None,
+            False,
+        ),
+        (
+            "ACL 2021",
+            "Findings of the Association for Computational Linguistics: ACL-IJCNLP 2021",
+            None,
+            True,
+        ),
+        (
+            "ACL 2025",
+            "Proceedings of the 31st International Conference on Computational Linguistics",
+            "2025.coling-main.10",
+            True,
+        ),
+        ("IREC 2024", "Proceedings of LREC-COLING 2024", None, True),
+        (
+            "Arxiv 2025.04",
+            "Proceedings of the 2025 CHI Conference on Human Factors in Computing Systems",
+            None,
+            True,
+        ),
+    ],
+)
+def test_venue_disagreements(
+    readme_venue: str, container: str, anthology_id: str | None, differs: bool
+) -> None:
+    from empathy_bib.enrich.readme_resolve import venue_disagreement
+    from empathy_bib.enrich.records import Work
+
+    work = Work(
+        source="crossref",
+        title="t",
+        container=container,
+        type="proceedings-article",
+        anthology_id=anthology_id,
+    )
+    assert (venue_disagreement(readme_venue, work) is not None) is differs

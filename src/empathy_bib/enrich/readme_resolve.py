@@ -221,4 +221,7 @@ def venue_disagreement(readme_venue: str, work: Work) -> str | None:
         return shown
     if not published:
         return None  # a README venue for a preprint-only record: nothing to compare it with
-    return shown if words - {"findings"} - record_words else None
+    # "CIKM" is "...ACM International Conference on Information and Knowledge Management"'s initials
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", record_text) if w[0].isupper()).casefold()
+    unmatched = {w for w in words - {"findings"} - record_words if len(w) < 3 or w not in initials}
+    return shown if unmatched else None
