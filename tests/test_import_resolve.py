@@ -478,3 +478,15 @@ def test_venue_disagreements(
         anthology_id=anthology_id,
     )
     assert (venue_disagreement(readme_venue, work) is not None) is differs
+
+
+def test_resolution_bench_runs_on_a_few_papers() -> None:
+    import subprocess
+    import sys
+
+    script = ROOT / "bench" / "bench_import_resolve.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "12"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "12/12 added" in result.stdout and "0 requests; 0 added" in result.stdout
