@@ -161,58 +161,19 @@ class Outcome:
 
 def apply_import(plan: ImportPlan, resolutions: dict[int, Resolution], bib: BibFile) -> Outcome:
     """Append the new entries and extend the known entries' keywords, in one batch on `bib`."""
-    outcome = Outcome()
-    existing = {p.key: p for p in papers_of(bib)}
-    index = DuplicateIndex(existing.values())
-    taken = [e.key for e in bib.entries if e.key]
-    pending: dict[str, tuple[NewEntry, list[str]]] = {}
-    papers_report = outcome.rows
+    merge = _Merge(bib)
     for i, paper in enumerate(plan.papers):
-        slugs = plan.slugs[i]
-        row = _row(paper, slugs)
+        row = _row(paper, plan.slugs[i])
         known = plan.known.get(i)
         if known is not None:
             row.update(status="already-in-list", key=known.key, matched_by=f"{known.how} {known.value}")
-            _gain(outcome, existing[known.key].categories, known.key, slugs)
+            merge.gain(known.key, plan.slugs[i])
         else:
-            resolution = resolutions[i]
-            row.update(
-                status=resolution.status, resolved_by=resolution.resolved_by, disagreements=resolution.notes
-            )
-            if resolution.failure:
-                row["error"] = resolution.failure
-            if resolution.work is None:
-                outcome.unresolved += 1
-                if not any(item.year for item in paper.items):  # an entry needs a year to validate
-                    row["not_written"] = "the README gives no year and no registry knows it"
-                    papers_report.append(row)
-                    continue
-            entry = _entry(paper, resolution, bib, slugs, taken)
-            identity = identity_of_text(entry.text)
-            match = index.find(identity)
-            if match is not None and match.key in pending:
-                pending[match.key][1].extend(s for s in slugs if s not in pending[match.key][1])
-                row.update(status="merged", key=match.key, matched_by=f"{match.kind} {match.value}")
-            elif match is not None:
-                _gain(outcome, existing[match.key].categories, match.key, slugs)
-                row.update(status="already-in-list", key=match.key, matched_by=f"{match.kind} {match.value}")
-            else:
-                taken.append(entry.key)
-                index.add(identity, entry.key, 0)
-                pending[entry.key] = (entry, list(slugs))
-                row["key"] = entry.key
-        papers_report.append(row)
-    outcome.added = [_with_keywords(entry, slugs) for entry, slugs in pending.values()]
-    splices = [
-        bib.plan_set_field(key, "keywords", _keywords(existing[key].get("keywords"), new))
-        for key, new in outcome.gained.items()
-    ]
-    if outcome.added:
-        splices.append(bib.plan_append("\n".join(e.text for e in outcome.added)))
-    if splices:
-        bib.apply(splices)
+            merge.place(paper, resolutions[i], plan.slugs[i], row)
+        merge.outcome.rows.append(row)
+    outcome = merge.finish()
     outcome.report = {
-        "papers": papers_report,
+        "papers": outcome.rows,
         "skipped": [dataclasses.asdict(s) for s in plan.document.skipped],
         "categories_added": plan.taxonomy.added,
         "taxonomy_notes": plan.taxonomy.notes,
@@ -220,6 +181,70 @@ def apply_import(plan: ImportPlan, resolutions: dict[int, Resolution], bib: BibF
         "keywords_gained": outcome.gained,
     }
     return outcome
+
+
+class _Merge:
+    """New entries and keyword gains, checked against the list and each other as they come."""
+
+    def __init__(self, bib: BibFile) -> None:
+        self.bib = bib
+        self.outcome = Outcome()
+        self.existing = {p.key: p for p in papers_of(bib)}
+        self.index = DuplicateIndex(self.existing.values())
+        self.taken = [e.key for e in bib.entries if e.key]
+        self.pending: dict[str, tuple[NewEntry, list[str]]] = {}
+
+    def gain(self, key: str, slugs: Sequence[str]) -> None:
+        have = self.existing[key].categories
+        gained = self.outcome.gained.get(key, [])
+        new = [s for s in slugs if s not in have and s not in gained]
+        if new:
+            self.outcome.gained.setdefault(key, []).extend(new)
+
+    def place(
+        self, paper: DistinctPaper, resolution: Resolution, slugs: list[str], row: dict[str, object]
+    ) -> None:
+        """A paper the list did not hold: a new entry, or merged into one its record turns out to be."""
+        row.update(
+            status=resolution.status, resolved_by=resolution.resolved_by, disagreements=resolution.notes
+        )
+        if resolution.failure:
+            row["error"] = resolution.failure
+        if resolution.work is None:
+            self.outcome.unresolved += 1
+            if not any(item.year for item in paper.items):  # an entry needs a year to validate
+                row["not_written"] = "the README gives no year and no registry knows it"
+                return
+        entry = _entry(paper, resolution, self.bib, slugs, self.taken)
+        identity = identity_of_text(entry.text)
+        match = self.index.find(identity)
+        if match is None:
+            self.taken.append(entry.key)
+            self.index.add(identity, entry.key, 0)
+            self.pending[entry.key] = (entry, list(slugs))
+            row["key"] = entry.key
+            return
+        row.update(key=match.key, matched_by=f"{match.kind} {match.value}")
+        if match.key in self.pending:
+            known_slugs = self.pending[match.key][1]
+            known_slugs.extend(s for s in slugs if s not in known_slugs)
+            row["status"] = "merged"
+        else:
+            self.gain(match.key, slugs)
+            row["status"] = "already-in-list"
+
+    def finish(self) -> Outcome:
+        """Every edit applied to the list at once: keyword edits in place, new entries at the end."""
+        self.outcome.added = [_with_keywords(entry, slugs) for entry, slugs in self.pending.values()]
+        splices = [
+            self.bib.plan_set_field(key, "keywords", _keywords(self.existing[key].get("keywords"), new))
+            for key, new in self.outcome.gained.items()
+        ]
+        if self.outcome.added:
+            splices.append(self.bib.plan_append("\n".join(e.text for e in self.outcome.added)))
+        if splices:
+            self.bib.apply(splices)
+        return self.outcome
 
 
 def _row(paper: DistinctPaper, slugs: list[str]) -> dict[str, object]:
@@ -232,12 +257,6 @@ def _row(paper: DistinctPaper, slugs: list[str]) -> dict[str, object]:
         "links": sorted({link.url for item in paper.items for link in item.links}),
         "conflicts": paper.conflicts,
     }
-
-
-def _gain(outcome: Outcome, have: Sequence[str], key: str, slugs: Sequence[str]) -> None:
-    new = [s for s in slugs if s not in have and s not in outcome.gained.get(key, [])]
-    if new:
-        outcome.gained.setdefault(key, []).extend(new)
 
 
 def _keywords(current: str | None, new: Sequence[str]) -> str:
