@@ -490,3 +490,22 @@ def test_resolution_bench_runs_on_a_few_papers() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "12/12 added" in result.stdout and "0 requests; 0 added" in result.stdout
+
+
+def test_arxiv_is_asked_once_for_all_papers_even_unknown_ones(
+    project: Path, httpserver: HTTPServer, registry: FakeRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = document(
+        item("Empathy Gaps in Chatbots", under=THEORY, line=3, url="https://arxiv.org/abs/2401.14523"),
+        item(
+            "An Unknown Preprint About Listening",
+            under=THEORY,
+            line=4,
+            year=2024,
+            url="https://arxiv.org/abs/2409.99999",
+        ),
+    )
+    use_document(monkeypatch, doc)
+    import_(project, httpserver)
+    by_id = [p for p in registry.paths if p.startswith("/arxiv/api/query?id_list=")]
+    assert len(by_id) == 1 and "2401.14523" in by_id[0] and "2409.99999" in by_id[0]

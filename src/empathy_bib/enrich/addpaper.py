@@ -101,11 +101,12 @@ def fetch_work(
     session: requests.Session,
     config: ServiceConfig,
     ident: Identifier,
-    feed: Mapping[str, Work] | None = None,
+    feed: Mapping[str, Work | None] | None = None,
 ) -> Work:
     """The metadata of `ident` from the service that owns it; UnknownPaperError when none knows it.
 
-    `feed` holds arXiv records already fetched in one batch (`arxiv.get_many`), by id.
+    `feed` holds arXiv records already fetched in one batch (`arxiv.get_many`), by id; None for
+    an id the batch asked for and arXiv did not know.
     """
     work: Work | None
     if ident.kind == "anthology":
@@ -122,7 +123,7 @@ def fetch_work(
 
 
 def _arxiv_work(
-    session: requests.Session, config: ServiceConfig, arxiv_id: str, feed: Mapping[str, Work] | None
+    session: requests.Session, config: ServiceConfig, arxiv_id: str, feed: Mapping[str, Work | None] | None
 ) -> Work | None:
     preprint = feed[arxiv_id] if feed and arxiv_id in feed else arxiv.get(session, config, arxiv_id)
     if preprint is None:

@@ -117,11 +117,12 @@ def resolve_all(
 ) -> dict[int, Resolution]:
     """Resolve every paper the list does not hold; arXiv records fetched in batches first."""
     todo = plan.new
-    feed: dict[str, Work] = {}
+    feed: dict[str, Work | None] = {}
     arxiv_ids = [v for i in todo for k, v in plan.papers[i].identifiers() if k == "arXiv id"]
     if arxiv_ids:
         try:
-            feed = arxiv.get_many(session, config, list(dict.fromkeys(arxiv_ids)))
+            found = arxiv.get_many(session, config, list(dict.fromkeys(arxiv_ids)))
+            feed = {i: found.get(i) for i in arxiv_ids}  # None: asked, and arXiv does not know it
         except NetworkError:
             feed = {}  # each paper asks again on its own, and reports its own failure
     results: dict[int, Resolution] = {}

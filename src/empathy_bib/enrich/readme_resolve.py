@@ -58,7 +58,7 @@ def work_key(work: Work) -> str:
 
 
 def resolve_paper(
-    paper: DistinctPaper, session: requests.Session, config: ServiceConfig, feed: Mapping[str, Work]
+    paper: DistinctPaper, session: requests.Session, config: ServiceConfig, feed: Mapping[str, Work | None]
 ) -> Resolution:
     """The record of `paper`, with every disagreement; a network failure is a result, not an error."""
     result = Resolution(paper)
@@ -72,7 +72,7 @@ def resolve_paper(
 
 
 def _resolve(
-    result: Resolution, session: requests.Session, config: ServiceConfig, feed: Mapping[str, Work]
+    result: Resolution, session: requests.Session, config: ServiceConfig, feed: Mapping[str, Work | None]
 ) -> None:
     paper = result.paper
     keys = {readme_title_key(i.title) for i in paper.items} - {""}
