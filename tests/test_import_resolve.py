@@ -8,9 +8,11 @@ are read back with bibtexparser (an independent parser) and `empathy-bib validat
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import bibtexparser
 import pytest
@@ -509,3 +511,44 @@ def test_arxiv_is_asked_once_for_all_papers_even_unknown_ones(
     import_(project, httpserver)
     by_id = [p for p in registry.paths if p.startswith("/arxiv/api/query?id_list=")]
     assert len(by_id) == 1 and "2401.14523" in by_id[0] and "2409.99999" in by_id[0]
+
+
+def test_a_list_changed_during_the_lookups_is_not_overwritten(
+    project: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both files or neither: someone's edit during the lookups wins, and the taxonomy waits too."""
+    bib = project / "list.bib"
+    bib.write_text("@misc{mine, title = {Mine}, author = {Me, I}, year = {2020}}\n", encoding="utf-8")
+    fake = FakeRegistry(list(REGISTRY))
+    handle = fake.handle
+
+    def edit_then_answer(request: Any) -> Any:
+        if bib.read_text(encoding="utf-8").count("@misc") == 1:
+            with bib.open("a", encoding="utf-8") as f:
+                f.write("@misc{theirs, title = {Theirs}, author = {You, U}, year = {2021}}\n")
+        return handle(request)
+
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(edit_then_answer)
+    use_document(monkeypatch, the_doc())
+    code, _, err = import_(project, httpserver)
+    assert code == 2 and "changed while this command ran" in err
+    assert bib.read_text(encoding="utf-8").count("@misc") == 2  # theirs kept, nothing of ours
+    assert not (project / "styles" / "categories.toml").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--jobs", "0"], "--jobs"), (["--timeout", "-1"], "--timeout")],
+)
+def test_usage_errors_exit_2(
+    project: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    use_document(monkeypatch, the_doc())
+    code, _, err = import_(project, httpserver, *args)
+    assert code == 2 and message in err
+
+
+def test_missing_readme_exit_2(project: Path, httpserver: HTTPServer) -> None:
+    (project / "README.md").unlink()
+    code, _, err = import_(project, httpserver)
+    assert code == 2 and "no such file" in err
