@@ -140,3 +140,10 @@ def test_init_import_render_end_to_end(
     assert "Graph Neural Networks for Molecules" in page and "Protein Folding at Scale" in page
     assert (folder / "bib" / "folding.bib").is_file()
     assert run_cli(["render", "--check"], cwd=folder)[0] == 0
+
+
+def test_scaffold_page_templates_follow_this_repositorys() -> None:
+    """A change to styles/ (the page, its CSS and script, the section partial) reaches new lists."""
+    from .sync_scaffold import stale
+
+    assert stale() == [], "run 'python -m tests.sync_scaffold'"
