@@ -13,6 +13,8 @@ import re
 import sys
 from pathlib import Path
 
+from empathy_bib.config import list_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = ROOT / "styles"
 SCAFFOLD = ROOT / "src" / "empathy_bib" / "scaffold" / "styles"
@@ -32,6 +34,7 @@ def expected() -> dict[str, str]:
     site = (STYLES / "site.html.j2").read_text(encoding="utf-8")
     for pattern, replacement in SITE_WORDS:
         site = re.sub(pattern, replacement, site)
+    site = site.replace(list_settings(STYLES)["title"], "{{ settings.title }}")  # wherever else it is
     files["site.html.j2"] = site
     return files
 

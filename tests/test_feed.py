@@ -18,7 +18,7 @@ import pytest
 from lxml import etree  # type: ignore[import-untyped]
 
 from empathy_bib.bib import BibFile
-from empathy_bib.config import DEFAULT_SITE_URL, find_project
+from empathy_bib.config import find_project
 from empathy_bib.record import papers_of
 from empathy_bib.render import render_outputs
 from empathy_bib.taxonomy import Taxonomy, load_taxonomy
@@ -31,6 +31,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 NS = {"a": ATOM}
 FEED = "site/feed.xml"
 HOST = "jhcircle.github.io"  # of the project's site_url (pyproject.toml)
+DEFAULT_SITE_URL = find_project(ROOT).site_url  # this list's own (pyproject.toml)
 
 
 @pytest.fixture(scope="module")

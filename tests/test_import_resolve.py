@@ -7,6 +7,7 @@ are read back with bibtexparser (an independent parser) and `empathy-bib validat
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import shutil
@@ -182,6 +183,7 @@ def test_each_identifier_kind_resolves_through_its_registry(
     assert code == 0, err
     found = entries(project)
     assert len(found) == 5  # the arXiv paper listed twice is one entry
+    assert {v["added"] for v in found.values()} == {datetime.date.today().isoformat()}
     by_title = {v["title"].replace("{", "").replace("}", ""): (k, v) for k, v in found.items()}
     key, gaps = by_title["Empathy Gaps in Chatbots"]
     assert key == "lovelace2024empathy"

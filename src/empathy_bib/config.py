@@ -22,9 +22,9 @@ else:  # pragma: no cover - Python 3.10
 DEFAULT_BIB = "references.bib"
 DEFAULT_STYLES = "styles"
 DEFAULT_TAXONOMY = "styles/categories.toml"
-# Where the page (site/) is published: the feed's links and ids are made from it. This list's
-# GitHub Pages address; another list sets its own `site_url`.
-DEFAULT_SITE_URL = "https://jhcircle.github.io/Awesome-LLM-Empathy/"
+# Where the page (site/) is published: the feed's links and ids are made from it. Each list sets
+# its own `site_url` ([tool.empathy-bib], or styles/settings.toml's [list]); this is a placeholder.
+DEFAULT_SITE_URL = "https://example.org/"
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _project(root: Path, settings: dict[str, object]) -> Project:
         taxonomy=taxonomy,
         select=_codes(settings, "select", root),
         ignore=_codes(settings, "ignore", root),
-        site_url=_site_url(settings, root),
+        site_url=_site_url({"site_url": DEFAULT_SITE_URL, **_list_table(styles), **settings}, root),
     )
 
 
@@ -104,25 +104,37 @@ def _codes(settings: dict[str, object], name: str, root: Path) -> str:
 # The list's own words, for the templates (`settings.title`, `settings.description`): from
 # `styles/settings.toml` ([list] table), else `[tool.empathy-bib]`, else these defaults.
 SETTINGS_FILE = "settings.toml"
-DEFAULT_SETTINGS = {"title": "Awesome Papers", "description": "A curated list of papers.", "repository": ""}
+DEFAULT_SETTINGS = {
+    "title": "Awesome Papers",
+    "description": "A curated list of papers.",
+    "author": "The list's contributors",  # the feed's author
+    "repository": "",
+}
 
 
 def list_settings(styles: Path) -> dict[str, str]:
     """`title`, `description` and `repository` of the list whose templates are in `styles`."""
     settings = dict(DEFAULT_SETTINGS)
-    path = styles / SETTINGS_FILE
-    given: dict[str, object] | None
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise UsageError(f"cannot read the list's settings: {exc}", path=path) from None
-        table = data.get("list", {})
-        given = table if isinstance(table, dict) else None
-    else:
-        given = _tool_settings(styles.parent / "pyproject.toml")
+    given = (
+        _list_table(styles)
+        if (styles / SETTINGS_FILE).is_file()
+        else _tool_settings(styles.parent / "pyproject.toml")
+    )
     for name in DEFAULT_SETTINGS:
         value = (given or {}).get(name)
         if isinstance(value, str):
             settings[name] = value
     return settings
+
+
+def _list_table(styles: Path) -> dict[str, object]:
+    """The `[list]` table of `styles/settings.toml` (empty when there is no such file)."""
+    path = styles / SETTINGS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"cannot read the list's settings: {exc}", path=path) from None
+    table = data.get("list", {})
+    return table if isinstance(table, dict) else {}

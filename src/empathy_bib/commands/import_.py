@@ -25,6 +25,7 @@ from ..config import find_project
 from ..errors import UsageError
 from ..taxonomy import Taxonomy, taxonomy_from_text
 from ..terminal import printable
+from . import _clock
 from ._services import add_jobs_argument, add_service_arguments, config_from_args
 from .add import load_complete, report_checks
 
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             resolutions = readme_import.resolve_all(plan, session, config, jobs=args.jobs, on_result=advance)
         sent = requests_sent(session) - before
     old_text = bib.text
-    outcome = readme_import.apply_import(plan, resolutions, bib)
+    outcome = readme_import.apply_import(plan, resolutions, bib, added=_clock.today())
     report_checks(bib, plan.taxonomy.taxonomy, [e.key for e in outcome.added])  # errors refuse, as add
     changes = [
         readme_write.bib_change(bib, bib_path, bib_before),

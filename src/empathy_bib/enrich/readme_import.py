@@ -14,6 +14,7 @@ Stages, each a function the command calls in turn:
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -160,9 +161,12 @@ class Outcome:
     rows: list[dict[str, object]] = field(default_factory=list)  # the report's papers
 
 
-def apply_import(plan: ImportPlan, resolutions: dict[int, Resolution], bib: BibFile) -> Outcome:
-    """Append the new entries and extend the known entries' keywords, in one batch on `bib`."""
-    merge = _Merge(bib)
+def apply_import(
+    plan: ImportPlan, resolutions: dict[int, Resolution], bib: BibFile, *, added: datetime.date | None = None
+) -> Outcome:
+    """Append the new entries (`added`: the day they join the list, if given) and extend the known
+    entries' keywords, in one batch on `bib`."""
+    merge = _Merge(bib, added)
     for i, paper in enumerate(plan.papers):
         row = _row(paper, plan.slugs[i])
         known = plan.known.get(i)
@@ -187,8 +191,9 @@ def apply_import(plan: ImportPlan, resolutions: dict[int, Resolution], bib: BibF
 class _Merge:
     """New entries and keyword gains, checked against the list and each other as they come."""
 
-    def __init__(self, bib: BibFile) -> None:
+    def __init__(self, bib: BibFile, added: datetime.date | None) -> None:
         self.bib = bib
+        self.added = added
         self.outcome = Outcome()
         self.existing = {p.key: p for p in papers_of(bib)}
         self.index = DuplicateIndex(self.existing.values())
@@ -216,7 +221,7 @@ class _Merge:
             if not any(item.year for item in paper.items):  # an entry needs a year to validate
                 row["not_written"] = "the README gives no year and no registry knows it"
                 return
-        entry = _entry(paper, resolution, self.bib, slugs, self.taken)
+        entry = _entry(paper, resolution, self.bib, slugs, self.taken, self.added)
         identity = identity_of_text(entry.text)
         match = self.index.find(identity)
         if match is None:
@@ -271,13 +276,20 @@ def _with_keywords(entry: NewEntry, slugs: Sequence[str]) -> NewEntry:
 
 
 def _entry(
-    paper: DistinctPaper, resolution: Resolution, bib: BibFile, slugs: list[str], taken: list[str]
+    paper: DistinctPaper,
+    resolution: Resolution,
+    bib: BibFile,
+    slugs: list[str],
+    taken: list[str],
+    added: datetime.date | None,
 ) -> NewEntry:
     """The registry's record as an entry; without one, the README's own text as `@misc`."""
     code = next((safe for i in paper.items if i.code and (safe := _safe_url(i.code))), None)
     extra = {CODE_FIELD: code} if code else {}
     if resolution.work is not None:
-        return build_entry(resolution.work, bib, categories=slugs, taken_keys=taken, extra_fields=extra)
+        return build_entry(
+            resolution.work, bib, categories=slugs, taken_keys=taken, extra_fields=extra, added=added
+        )
     item = max(paper.items, key=lambda i: len(i.title))
     url = next(
         (u for i in paper.items for link in i.links if link.kind == "paper" and (u := _safe_url(link.url))),
@@ -292,7 +304,7 @@ def _entry(
         notes.append("authors not given in the README")
     if notes:
         extra["note"] = "; ".join(notes)
-    return build_entry(work, bib, categories=slugs, taken_keys=taken, extra_fields=extra)
+    return build_entry(work, bib, categories=slugs, taken_keys=taken, extra_fields=extra, added=added)
 
 
 def _safe_url(url: str) -> str | None:

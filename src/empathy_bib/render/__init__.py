@@ -191,7 +191,16 @@ def _documents(listing: Listing, env: jinja2.Environment) -> Iterator[tuple[str,
         yield README, data
         data = tidy_to_bytes(site.site_chunks(env, papers, views, taxonomy))
         yield SITE, data
-        data = feed.feed_bytes(papers, views, taxonomy, listing.site_url)
+        words = env.globals["settings"]  # the list's title, description and author
+        assert isinstance(words, dict)
+        data = feed.feed_bytes(
+            papers,
+            views,
+            taxonomy,
+            listing.site_url,
+            title=f"{words['title']}: {words['description']}",
+            author=words["author"],
+        )
         yield FEED, data
     except EmpathyBibError:
         raise

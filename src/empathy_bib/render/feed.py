@@ -27,9 +27,7 @@ from .view import UNDATED, PaperView, date_shown_added, newest_first
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"  # beside the page, in site/
-TITLE = "Awesome LLM Empathy: papers on empathy in large language models"
 SUBTITLE = "Every paper of the list, newest added first."
-AUTHOR = "Awesome-LLM-Empathy contributors"
 GENERATOR = "empathy-bib"
 TAG_YEAR = 2025  # the year the list's host minted its tag URIs (RFC 4151): never changes
 
@@ -66,15 +64,27 @@ def entry_id(key: str, place: FeedPlace) -> str:
 
 
 def feed_bytes(
-    papers: Iterable[Paper], views: Mapping[str, PaperView], taxonomy: Taxonomy, site_url: str
+    papers: Iterable[Paper],
+    views: Mapping[str, PaperView],
+    taxonomy: Taxonomy,
+    site_url: str,
+    *,
+    title: str = "Papers",
+    author: str = "The list's contributors",
 ) -> bytes:
-    """The feed as UTF-8 bytes: one entry per paper, newest added first."""
+    """The feed as UTF-8 bytes: one entry per paper, newest added first. `title` and `author` are
+    the list's (its settings, `config.list_settings`)."""
     # Encoded a few entries at a time: the document is never held as one string.
-    return to_bytes(_feed_text(papers, views, taxonomy, FeedPlace.of(site_url)), batch_size=64)
+    head = (title, author)
+    return to_bytes(_feed_text(papers, views, taxonomy, FeedPlace.of(site_url), head), batch_size=64)
 
 
 def _feed_text(
-    papers: Iterable[Paper], views: Mapping[str, PaperView], taxonomy: Taxonomy, place: FeedPlace
+    papers: Iterable[Paper],
+    views: Mapping[str, PaperView],
+    taxonomy: Taxonomy,
+    place: FeedPlace,
+    head: tuple[str, str],
 ) -> Iterator[str]:
     """The document in pieces: the feed's head, then one piece per entry."""
     ordered = newest_first(papers)
@@ -84,12 +94,12 @@ def _feed_text(
         "<?xml version='1.0' encoding='utf-8'?>\n",
         f"<feed{_attributes(('xmlns', ATOM), ('xml:lang', 'en'))}>\n",
         _element(1, "id", place.self_url),
-        _element(1, "title", TITLE),
+        _element(1, "title", head[0]),
         _element(1, "subtitle", SUBTITLE),
         _element(1, "updated", updated),
         _empty(1, "link", ("rel", "self"), ("type", "application/atom+xml"), ("href", place.self_url)),
         _empty(1, "link", ("rel", "alternate"), ("type", "text/html"), ("href", place.site_url)),
-        _person(1, AUTHOR),  # every entry has an author, even a paper with none
+        _person(1, head[1]),  # every entry has an author, even a paper with none
         _element(1, "generator", GENERATOR),
     )
     write_entry = _EntryWriter(taxonomy.by_slug, place)
