@@ -8,6 +8,11 @@ items with bold titles and badge rows, titles as link text with star badges, tab
 with shields.io venue badges, nested sub-bullets, `<details>` blocks), under nested headings
 with emoji, with a News section whose links are no papers. Target: under 1 s for 2000 papers.
 Best of 3 runs in this process (the parser's own time; start-up is not part of it).
+
+Part 2, resolution (`bench_resolve`): the same README's papers looked up by `import`'s resolver
+against the loopback fake of the four registries (tests/registry.py) with 0.1 s per answer, at
+most 3 in flight (one host): wall time against requests x 0.1 s / 3, the politeness limit as
+bench_fetch.py and bench_verify.py compute it (goal: within 1.3x).
 """
 
 from __future__ import annotations
@@ -119,6 +124,38 @@ def bench_parse(papers: int, repeat: int = 3) -> tuple[float, int]:
     return best, found
 
 
+# ---------------------------------------------------------------------- part 2, resolution
+
+
+def bench_resolve(papers: int, latency: float = 0.1, jobs: int = 3) -> tuple[float, int, float, int, int]:
+    """`import`'s resolution of the generated README against the loopback fake of the four
+    registries (tests/registry.py, which knows none of these papers: each is looked up in full
+    and then written from the README's text), every answer delayed by `latency`. All four
+    fakes share one host, so at most `jobs` requests are in flight: the politeness limit is
+    requests x latency / jobs, as bench_fetch.py and bench_verify.py compute it.
+    Returns (seconds, requests, ideal seconds, most in flight, entries added)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from empathy_bib.bib import BibFile
+    from empathy_bib.enrich import http, readme_import
+    from empathy_bib.enrich.services import ServiceConfig
+    from empathy_bib.taxonomy import Taxonomy
+    from tests.registry import Registry
+
+    document = read_readme(generate_readme(papers))
+    bib, path = BibFile.from_text(""), Path("categories.toml")
+    plan = readme_import.plan_import(document, bib, Taxonomy(groups=(), path=path), "", path)
+    with Registry(truth=None, latency=latency) as registry:
+        config = ServiceConfig(use_cache=False, timeout=30, **registry.urls())
+        http.close_sessions()
+        session = http.make_session(config, per_host=jobs)
+        before = time.perf_counter()
+        resolutions = readme_import.resolve_all(plan, session, config, jobs=jobs)
+        seconds = time.perf_counter() - before
+        asked, peak = len(registry.log), registry.max_in_flight
+    outcome = readme_import.apply_import(plan, resolutions, bib)
+    return seconds, asked, asked * latency / jobs, peak, len(outcome.added)
+
+
 def main() -> int:
     papers = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     seconds, found = bench_parse(papers)
@@ -127,6 +164,12 @@ def main() -> int:
     if found != papers:
         print(f"error: {found} papers read, {papers} generated", file=sys.stderr)
         return 1
+    seconds, asked, ideal, peak, added = bench_resolve(papers)
+    print(f"{'resolve (import, 0.1 s/req)':<28}  {added:>7}  {seconds:8.3f}")
+    print(
+        f"  {asked} requests, at most {peak} in flight; ideal requests x 0.1 s / 3 = {ideal:.2f} s; "
+        f"ratio {seconds / ideal if ideal else float('nan'):.2f} (goal <= 1.3)"
+    )
     return 0
 
 
