@@ -404,32 +404,32 @@ RENAMED = FakePaper(
 )
 
 
-@pytest.mark.parametrize("same_authors", [True, False])
-def test_a_renamed_paper_is_found_by_its_whole_author_list_only(
-    project: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, same_authors: bool
+def test_a_renamed_version_is_not_taken_for_the_paper(
+    project: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    FakeRegistry([RENAMED]).install(httpserver)
-    authors = RENAMED.authors if same_authors else ("Jen-tse Huang", "Someone Else", "Eric John Li")
+    """Same authors, another title (the arXiv copy of a NeurIPS paper): abstain, write the README's
+    text, and recognise that entry next time without a request."""
+    fake = FakeRegistry([RENAMED])
+    fake.install(httpserver)
     doc = document(
         item(
             "Apathetic or Empathetic? Evaluating LLMs' Emotional Alignments with Humans",
             under=THEORY,
-            authors=authors,
+            authors=RENAMED.authors,
             year=2024,
             venue="NeurIPS 2024",
             url="https://proceedings.neurips.cc/paper_files/paper/2024/hash/b0049c3f-Abstract-Conference.html",
         ),
     )
     use_document(monkeypatch, doc)
-    code, _, err = import_(project, httpserver, "--report", str(project / "r.json"))
+    code, _, _ = import_(project, httpserver, "--report", str(project / "r.json"))
     (fields,) = entries(project).values()
     row = json.loads((project / "r.json").read_text())["papers"][0]
-    if same_authors:
-        assert code == 0, err
-        assert fields["eprint"] == "2308.03656" and row["resolved_by"] == "arXiv title search"
-        assert any(d["field"] == "title" for d in row["disagreements"])
-    else:  # two of three authors shared is not the same list: abstain
-        assert code == 1 and "eprint" not in fields and row["status"] == "unresolved"
+    assert code == 1 and "eprint" not in fields and row["status"] == "unresolved"
+    assert fields["title"].startswith("Apathetic or Empathetic?")
+    asked = len(fake.paths)
+    assert import_(project, httpserver)[0] == 0
+    assert len(fake.paths) == asked
 
 
 @pytest.mark.parametrize(

@@ -19,11 +19,10 @@ import requests
 from .. import ids
 from ..errors import NetworkError
 from ..readme import ReadmePaper
-from ..record import Paper
 from ..text import fold
 from . import arxiv, crossref
 from .addpaper import Identifier, UnknownPaperError, fetch_work
-from .match import author_overlap, choose, same_author_list
+from .match import author_overlap, choose
 from .newentry import entry_type_for, work_title_plain
 from .published import published_version, record_for_doi
 from .readme_papers import DistinctPaper, readme_record, readme_title_key, titles_agree
@@ -142,23 +141,9 @@ def _judged(item: ReadmePaper, works: list[Work]) -> Work | None:
     choice = choose(record, works)
     if choice.chosen is None and not choice.ambiguous and record.authors:
         choice = choose(readme_record(_without_authors(item)), works)
-    if choice.chosen is not None:
-        return choice.chosen.work
-    return None if choice.ambiguous else _renamed(record, works)
-
-
-def _renamed(record: Paper, works: list[Work]) -> Work | None:
-    """A paper renamed between versions: one candidate with the README's whole author list (two
-    or more people, in order, given names agreeing) within a year, as `published` accepts one."""
-    if len(record.authors) < 2:
-        return None
-    fits = [
-        w
-        for w in works
-        if same_author_list(record.authors, w.authors, full=True)
-        and (record.year is None or w.year is None or abs(record.year - w.year) <= 1)
-    ]
-    return fits[0] if len({ids.normalize_doi(w.doi or "") or w.title for w in fits}) == 1 else None
+    # A renamed version (another title, the same authors) is not taken: the entry would carry
+    # another title than the README's, and the next import could not recognise it without asking.
+    return choice.chosen.work if choice.chosen is not None else None
 
 
 def _published(session: requests.Session, config: ServiceConfig, preprint: Work) -> Work:
