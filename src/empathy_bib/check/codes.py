@@ -365,7 +365,7 @@ CHECKS: dict[str, Check] = _checks(
         "unclosed-math",
         ERROR,
         "Math (`$...$`) that does not close, or closes outside the braces it opened in.",
-        "Close the math inside the same braces: `{$\\alpha$}-Empathy`.",
+        "Close the math inside the same braces: `{$\\alpha$}-Stable`.",
     ),
     Check(
         "E604",

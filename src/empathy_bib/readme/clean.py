@@ -32,8 +32,8 @@ def _is_emoji_char(char: str) -> bool:
 
 
 def split_emoji(text: str) -> tuple[str, str]:
-    """(leading emoji as written, the rest) of a heading: `🗣️ Empathetic Dialogue` ->
-    (`🗣️`, `Empathetic Dialogue`)."""
+    """(leading emoji as written, the rest) of a heading: `🗣️ Open Dialogue` ->
+    (`🗣️`, `Open Dialogue`)."""
     text = text.strip()
     end = 0
     while end < len(text) and (_is_emoji_char(text[end]) or (text[end].isspace() and end > 0)):

@@ -126,7 +126,7 @@ def _sentence_case_word(word: str, at_start: bool) -> tuple[str, bool]:
 
 
 def _lower_if_capitalised(word: str, *, keep_first: bool = False) -> str:
-    """`Empathy` -> `empathy`, `Cause-Aware` -> `cause-aware`; `LLMs`, `ChatGPT`, `LLM-powered` keep theirs.
+    """`Dialogue` -> `dialogue`, `Cause-Aware` -> `cause-aware`; `LLMs`, `ChatGPT`, `LLM-powered` keep theirs.
 
     As pandoc does, each hyphen-separated part is judged alone: only a capital followed by
     lower-case letters is lowered, since other capitals are acronyms or names.
