@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -30,11 +29,12 @@ from ..readme import Heading, ReadmeDocument, ReadmePaper, Skipped
 from ..record import CODE_FIELD, papers_of
 from ..taxonomy import Taxonomy
 from ..taxonomy_edit import HeadingPath, TaxonomyPlan, plan_categories
-from . import arxiv, http
+from . import arxiv
 from .addpaper import build_entry
 from .duplicates import DuplicateIndex, identity_of_text
 from .latexvalue import escape_latex
 from .newentry import NewEntry
+from .parallel import run_parallel
 from .readme_papers import DistinctPaper, Known, ListIndex, group_items, readme_work
 from .readme_resolve import Resolution, resolve_paper
 from .records import Name, Work
@@ -126,27 +126,9 @@ def resolve_all(
             feed = {i: found.get(i) for i in arxiv_ids}  # None: asked, and arXiv does not know it
         except NetworkError:
             feed = {}  # each paper asks again on its own, and reports its own failure
-    results: dict[int, Resolution] = {}
-    lock = threading.Lock()
-    executor = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="import")
-    try:
-        pending: dict[Future[Resolution], int] = {
-            executor.submit(resolve_paper, plan.papers[i], session, config, feed): i for i in todo
-        }
-        while pending:
-            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for future in done:
-                result = future.result()
-                with lock:
-                    results[pending.pop(future)] = result
-                if on_result is not None:
-                    on_result(result)
-    except BaseException:
-        http.cancel(session)  # running lookups give up within a fraction of a second
-        executor.shutdown(wait=False, cancel_futures=True)
-        raise
-    executor.shutdown(wait=True)
-    return results
+    tasks = [partial(resolve_paper, plan.papers[i], session, config, feed) for i in todo]
+    answers = run_parallel(session, tasks, threads=jobs, on_result=on_result, name="import")
+    return dict(zip(todo, answers, strict=True))
 
 
 # ---------------------------------------------------------------------- writing

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from functools import partial
 
 import requests
 
 from ...errors import NetworkError
-from .. import arxiv, http
+from .. import arxiv
+from ..parallel import Interrupted, run_parallel
 from ..services import ServiceConfig
 from .plan import Lookup, Strategy
 from .resolve import Services, resolve
@@ -41,36 +41,18 @@ def run_lookups(
         except NetworkError as exc:  # the feed only feeds suggestions; the DOIs do not depend on it
             services.feed_error = str(exc)
     results: dict[int, EntryResult] = {}
-    lock = threading.Lock()
-
-    def record(index: int, result: EntryResult) -> None:
-        with lock:
-            results[index] = result
-        if on_result is not None:
-            on_result(result)
-
-    remote = [(i, lk) for i, lk in enumerate(lookups) if lk.makes_requests]
-    executor = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="fetch-dois")
+    remote = [i for i, lk in enumerate(lookups) if lk.makes_requests]
+    tasks = [partial(resolve, lookups[i], services) for i in remote]
     try:
         for i, lk in enumerate(lookups):
             if not lk.makes_requests:
-                record(i, resolve(lk, services))
-        pending: dict[Future[EntryResult], int] = {
-            executor.submit(resolve, lk, services): i for i, lk in remote
-        }
-        while pending:
-            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for future in done:
-                record(pending.pop(future), future.result())
-    except BaseException as exc:
-        # Stop now: queued lookups are dropped, running ones give up within a fraction of a
-        # second (`http.cancel`), so no worker thread keeps the process alive.
-        http.cancel(session)
-        executor.shutdown(wait=False, cancel_futures=True)
-        if not isinstance(exc, KeyboardInterrupt):
-            raise
-        with lock:
-            finished = [results[i] for i in sorted(results)]
-        raise LookupsInterrupted(finished) from None
-    executor.shutdown(wait=True)
+                results[i] = resolve(lk, services)
+                if on_result is not None:
+                    on_result(results[i])
+        answers = run_parallel(session, tasks, threads=jobs, on_result=on_result, name="fetch-dois")
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, Interrupted):
+            results.update((remote[n], result) for n, result in exc.finished.items())
+        raise LookupsInterrupted([results[i] for i in sorted(results)]) from None
+    results.update(zip(remote, answers, strict=True))
     return [results[i] for i in range(len(lookups))]

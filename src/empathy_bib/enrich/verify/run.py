@@ -7,10 +7,9 @@ every attempt stops within a fraction of a second, and raises `VerifyInterrupted
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from functools import partial
 
 import requests
 
@@ -19,6 +18,7 @@ from ...check.codes import CHECKS
 from ...check.diagnostics import Diagnostic
 from ...record import Paper
 from .. import http
+from ..parallel import run_parallel
 from ..services import ServiceConfig
 from .compare import Finding, compare
 from .gather import Feed, Gathered, arxiv_ids, fetch_feed, gather
@@ -51,32 +51,15 @@ def verify_papers(
     on_done: Callable[[EntryVerdict], None] | None = None,
 ) -> list[EntryVerdict]:
     """Every paper verified, in the given order; `jobs`: requests in flight per host."""
-    done: dict[int, EntryVerdict] = {}
-    lock = threading.Lock()
-    # Twice as many entries at once as requests in flight (`jobs`, which the session enforces
-    # per host): one entry's parsing and cache write then overlap another's request.
-    executor = ThreadPoolExecutor(max_workers=2 * max(1, jobs), thread_name_prefix="verify")
     try:
         feed = fetch_feed(session, config, arxiv_ids(papers))  # one batched id_list for every entry
-        pending: dict[Future[EntryVerdict], int] = {
-            executor.submit(verify_one, session, config, paper, feed): i for i, paper in enumerate(papers)
-        }
-        while pending:
-            finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for future in finished:
-                verdict = future.result()
-                with lock:
-                    done[pending.pop(future)] = verdict
-                if on_done is not None:
-                    on_done(verdict)
-    except BaseException as exc:
-        http.cancel(session)  # running lookups give up within a slice; queued ones are dropped
-        executor.shutdown(wait=False, cancel_futures=True)
-        if isinstance(exc, KeyboardInterrupt):
-            raise VerifyInterrupted from None
-        raise
-    executor.shutdown(wait=True)
-    return [done[i] for i in range(len(papers))]
+        tasks = [partial(verify_one, session, config, paper, feed) for paper in papers]
+        # Twice as many entries at once as requests in flight (`jobs`, which the session enforces
+        # per host): one entry's parsing and cache write then overlap another's request.
+        return run_parallel(session, tasks, threads=2 * max(1, jobs), on_result=on_done, name="verify")
+    except KeyboardInterrupt:
+        http.cancel(session)  # also when Ctrl-C came during the feed, before the threads
+        raise VerifyInterrupted from None
 
 
 def diagnostics(bib: BibFile, path: str, verdicts: list[EntryVerdict]) -> list[Diagnostic]:
