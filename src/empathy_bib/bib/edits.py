@@ -134,10 +134,17 @@ def _without_final_line_break(text: str) -> str | None:
     return None
 
 
+# BibTeX's global-string-size: a longer value is cut short with a warning (no registry's title,
+# author list or venue comes near it; a 5 MB "title" is a broken answer, not a value to write).
+LONGEST_VALUE = 200_000
+
+
 def check_value(value: str) -> None:
     """A value we write must keep the file parseable: balanced braces, one line."""
     if "\n" in value or "\r" in value:
         raise EditError("a field value must not contain line breaks")
+    if len(value) > LONGEST_VALUE:
+        raise EditError(f"a field value of {len(value)} characters (BibTeX keeps {LONGEST_VALUE})")
     depth = 0
     for i, ch in enumerate(value):
         if ch == "{" and (i == 0 or value[i - 1] != "\\"):

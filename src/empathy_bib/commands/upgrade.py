@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import find_project
-from ..errors import NetworkError, UsageError
+from ..errors import EditError, NetworkError, UsageError
 from ..terminal import printable
 from ._services import add_service_arguments
 
@@ -146,7 +146,11 @@ def _upgrade_one(
     except NotUpgradable as exc:
         _problem(state, paper, exc.message)
         return
-    state.bib.apply(plan_splices(state.bib, plan))  # planned and applied on the current text
+    try:  # planned and applied on the current text
+        state.bib.apply(plan_splices(state.bib, plan))
+    except EditError as exc:  # a registry value no file should hold (a 5 MB venue): this entry only
+        _problem(state, paper, f"the published record cannot be written: {exc.message}")
+        return
     for change in plan.changes:
         print(printable(f"{plan.key}: {change.describe()}"))
     state.planned.append(plan)

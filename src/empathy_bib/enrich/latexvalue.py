@@ -45,7 +45,10 @@ def escape_latex(text: str) -> str:
     """
     flat = _SPACES.sub(" ", text).strip()
     encoded = to_latex_ascii("".join(_LATEX_SPECIALS.get(ch, ch) for ch in flat))
-    kept = "".join(ch for ch in encoded if ch.isascii() or unicodedata.category(ch)[0] in "LN")
+    # `isprintable`: the ASCII controls (NUL, BEL, ESC, DEL) go too, as validate's E111 wants.
+    kept = "".join(
+        ch for ch in encoded if (ch.isascii() and ch.isprintable()) or unicodedata.category(ch)[0] in "LN"
+    )
     return _SPACES.sub(" ", kept).strip()
 
 
