@@ -525,3 +525,40 @@ def test_max_age_asks_again_only_answers_older_than_it(registry: Registry, tmp_p
     time.sleep(1.0)
     assert requests("--max-age", "1") == 0  # a day: the answers are younger
     assert requests("--max-age", str(0.5 / 86400)) == first  # half a second: every one is older
+
+
+# ---------------------------------------------------------------------- 6. retractions
+
+
+@pytest.mark.parametrize("mark", ["RETRACTED: ", "Retracted: ", "RETRACTED ARTICLE: ", "WITHDRAWN: "])
+@pytest.mark.parametrize("arxiv", [True, False])
+def test_a_retracted_papers_marked_title_is_only_the_retraction(
+    tmp_path: Path, mark: str, arxiv: bool
+) -> None:
+    """Publishers prefix a retracted paper's title (`RETRACTED: ...`): that gave a title error (E702,
+    and --fix would write the mark) or a warning that the title was the arXiv version's (W703)."""
+    entry = ILLUSION if arxiv else re.sub(r"  (eprint|archiveprefix) = .*\n", "", ILLUSION)
+    bib = tmp_path / "list.bib"
+    bib.write_text(entry, encoding="utf-8")
+    with Registry() as reg:
+        reg.retract(ILLUSION_DOI, "10.1609/notice.1")
+        work = reg.records.crossref[ILLUSION_DOI]
+        work["title"] = [mark + work["title"][0]]
+        code, findings, err = verify(reg, bib)
+    assert code == 1, err
+    assert [f["code"] for f in findings] == ["E710"]
+    assert "10.1609/notice.1" in findings[0]["message"] and "retraction-watch" in findings[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [("expression_of_concern", "has an expression of concern"), ("correction", "has a correction")],
+)
+def test_a_notice_reads_as_english(tmp_path: Path, kind: str, words: str) -> None:
+    bib = tmp_path / "list.bib"
+    bib.write_text(ILLUSION, encoding="utf-8")
+    with Registry() as reg:
+        reg.retract(ILLUSION_DOI, "10.1609/notice.2", kind=kind)
+        code, findings, err = verify(reg, bib)
+    assert code == 0, err
+    assert [f["code"] for f in findings] == ["W711"] and words in findings[0]["message"]

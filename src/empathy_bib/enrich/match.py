@@ -334,9 +334,14 @@ def names_another_paper(paper: Paper, work: Work) -> bool:
     return title_fails and authors_fail
 
 
+# Publishers mark a retracted paper's title (`RETRACTED: Title`, `RETRACTED ARTICLE: Title`); the
+# retraction is reported from the notice (E710), the title is still the paper's.
+_RETRACTION_MARK = re.compile(r"^\s*(?:retracted|withdrawn)(?:\s+article)?\s*:\s*", re.IGNORECASE)
+
+
 def work_title_key(work: Work) -> str:
     """The comparison key of a registry's title (with its subtitle, when Crossref gives one apart)."""
-    title = work_title_plain(work)
+    title = _RETRACTION_MARK.sub("", work_title_plain(work))
     subtitle = strip_markup(work.extra.get("subtitle", ""))
     return fold(f"{title}: {subtitle}" if subtitle else title)
 

@@ -162,11 +162,13 @@ def _notices(published: list[Answer]) -> list[Finding]:
                     )
                 )
             elif notice.type in CORRECTIONS:
+                kind = notice.type.replace("_", " ")
+                article = "an" if kind[0] in "aeiou" else "a"  # an erratum, an expression of concern
                 found.append(
                     Finding(
                         "W711",
                         answer.identifier.field,
-                        f"{answer.registry}: {answer.identifier.value} has a {notice.type.replace('_', ' ')} "
+                        f"{answer.registry}: {answer.identifier.value} has {article} {kind} "
                         f"(notice {notice.doi or 'without a DOI'})",
                     )
                 )
