@@ -94,13 +94,21 @@ class Feed:
     failure: str | None = None
 
 
+# arXiv's API now and then answers a valid query with an empty feed (the `arxiv` client library
+# retries on it: UnexpectedEmptyPageError); several ids none of which it knows is that, not an answer.
+EMPTY_FEED = "answered an empty feed for every id asked (arXiv does so under load); try later"
+
+
 def fetch_feed(session: requests.Session, config: ServiceConfig, wanted: list[str]) -> Feed:
     if not wanted:
         return Feed()
     try:
-        return Feed(arxiv.get_many(session, config, wanted))
+        works = arxiv.get_many(session, config, wanted)
     except NetworkError as exc:
         return Feed(failure=reason(exc))
+    if not works and len({ids.strip_arxiv_version(i).lower() for i in wanted}) > 1:
+        return Feed(failure=EMPTY_FEED)
+    return Feed(works)
 
 
 def gather(session: requests.Session, config: ServiceConfig, paper: Paper, feed: Feed) -> Gathered:
