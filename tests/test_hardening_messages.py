@@ -121,7 +121,7 @@ def test_add_prints_pasted_entries_escaped(project: Path) -> None:
     )
     done = run(project, "add", "--from-bibtex", str(pasted), "--category", "datasets", "--dry-run")
     assert_no_controls(done.stdout, done.stderr)
-    assert "\\x1b" in done.stdout + done.stderr
+    assert "{{Pasted]0;pwned[2J[H31m}}" in done.stdout  # the entry is written without the controls (E111)
     assert "internal error" not in done.stderr
 
 
