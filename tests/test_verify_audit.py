@@ -595,3 +595,17 @@ def test_an_unknown_id_among_known_ones_is_still_not_known(registry: Registry, t
     assert [(f["code"], f["key"]) for f in findings if f["code"] in ("E714", "E716")] == [
         ("E716", "zhang2024affective")
     ], findings
+
+
+def test_select_never_hides_a_lookup_that_failed(registry: Registry, tmp_path: Path) -> None:
+    """`--select E704` with Crossref failing: the entries could not be checked, so exit 1 and E714;
+    only an --ignore that names E714 drops it."""
+    bib = tmp_path / "list.bib"
+    bib.write_text(entry_of("lin2019moel"), encoding="utf-8")
+    for service in ("crossref", "anthology", "arxiv", "datacite"):
+        registry.fault(service, ANY, Fault.error(503, times=100))
+    code, findings, err = verify(registry, bib, "--select", "E704", "--timeout", "2")
+    assert code == 1, err
+    assert findings and {f["code"] for f in findings} == {"E714"}, findings
+    code, findings, err = verify(registry, bib, "--select", "E704", "--ignore", "E714", "--timeout", "2")
+    assert (code, findings) == (0, []), err

@@ -24,6 +24,7 @@ from ..config import find_project
 from ..enrich import verify
 from ..enrich.http import DEFAULT_PER_HOST, make_session, requests_sent
 from ..enrich.verify import fix, select
+from ..enrich.verify.compare import COULD_NOT_CHECK
 from ..enrich.verify.report import report as verify_report
 from ..errors import BibParseError, Interrupted, UsageError
 from ..record import Paper
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             verdicts = verify.verify_papers(papers, session, config, jobs=jobs, on_done=advance)
     except verify.VerifyInterrupted:
         raise Interrupted("nothing was written") from None
-    found = filter_codes(verify.diagnostics(bib, str(path), verdicts), selected, ignored)
+    found = _selected(verify.diagnostics(bib, str(path), verdicts), selected, ignored)
     if args.fix:
         found = _fix(bib, verdicts, found, selected, ignored)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
@@ -105,6 +106,16 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(args.report, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     failing = {"error", "warning"} if args.strict else {"error"}
     return 1 if any(d.severity in failing for d in found) else 0
+
+
+def _selected(
+    found: list[Diagnostic], selected: tuple[str, ...], ignored: tuple[str, ...]
+) -> list[Diagnostic]:
+    """The findings --select/--ignore keep. A lookup that failed is never passed silently: --select
+    does not hide "could not check", only an --ignore that names it does."""
+    kept = filter_codes(found, selected, ignored)
+    unchecked = [d for d in found if d.code == COULD_NOT_CHECK and not d.code.startswith(ignored)]
+    return sorted(kept + [d for d in unchecked if d not in kept], key=lambda d: d.sort_key)
 
 
 def _check_report_path(report_path: Path | None) -> None:

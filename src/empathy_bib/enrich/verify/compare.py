@@ -29,6 +29,8 @@ from ..records import Work
 from .gather import ARXIV, CROSSREF, DATACITE, Answer, Gathered
 from .venue import venue_difference
 
+COULD_NOT_CHECK = "E714"  # a registry did not answer: never read as "not found", never passed silently
+
 RETRACTIONS = frozenset({"retraction", "withdrawal", "removal"})
 CORRECTIONS = frozenset({"correction", "erratum", "corrigendum", "expression_of_concern", "addendum"})
 _WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
@@ -82,7 +84,9 @@ def compare(gathered: Gathered) -> list[Finding]:
         if answer.failure is not None:
             found.append(
                 Finding(
-                    "E714", answer.identifier.field, f"could not check {answer.registry}: {answer.failure}"
+                    COULD_NOT_CHECK,
+                    answer.identifier.field,
+                    f"could not check {answer.registry}: {answer.failure}",
                 )
             )
     for answer in gathered.answers:

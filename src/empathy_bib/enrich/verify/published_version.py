@@ -15,7 +15,7 @@ from ..match import names_another_paper
 from ..published import find_published
 from ..records import Work
 from ..services import ServiceConfig
-from .compare import Finding, describe, roles
+from .compare import COULD_NOT_CHECK, Finding, describe, roles
 from .gather import ARXIV, Gathered, reason, registry_named
 
 
@@ -29,7 +29,7 @@ def published_findings(session: requests.Session, config: ServiceConfig, gathere
         found = find_published(session, config, paper, preprint)
     except NetworkError as exc:
         why = f"{reason(exc)} (looking for a published version)"
-        return [Finding("E714", None, f"could not check {registry_named(exc)}: {why}")]
+        return [Finding(COULD_NOT_CHECK, None, f"could not check {registry_named(exc)}: {why}")]
     if found is None:
         return []
     work = found.work
