@@ -292,15 +292,18 @@ def _changed(
 
 
 def _holds(path: Path, data: bytes) -> bool:
-    """Whether the file holds exactly `data`; read a block at a time (not a second copy in memory)."""
+    """Whether the file holds exactly `data`; read a block at a time (not a second copy in memory).
+
+    Each block is compared in place with `bytes.startswith` (a memcmp): comparing it with a
+    memoryview slice instead goes byte by byte, some twenty times slower.
+    """
     try:
         if path.stat().st_size != len(data):
             return False
-        view = memoryview(data)
         offset = 0
         with path.open("rb") as handle:
             while block := handle.read(1 << 20):
-                if block != view[offset : offset + len(block)]:
+                if not data.startswith(block, offset):
                     return False
                 offset += len(block)
         return offset == len(data)

@@ -37,13 +37,13 @@ def tidy_to_bytes(chunks: Iterable[str]) -> bytes:
     held = 0  # empty lines seen since the last line with text
     started = False  # a line with text has been written
     for batch in batches(chunks):
-        text = partial + batch
-        cut = text.rfind("\n")
-        if cut < 0:
-            partial = text
-            continue
-        partial = text[cut + 1 :]
-        started, held = _emit_lines(text[:cut].split("\n"), out, started, held)
+        # Split as it comes (no copy of the batch with the partial line before it, nor of its
+        # finished part): the partial line joins the first piece, the last piece is unfinished.
+        lines = batch.split("\n")
+        lines[0] = partial + lines[0]
+        partial = lines.pop()
+        if lines:
+            started, held = _emit_lines(lines, out, started, held)
     started, held = _emit_lines([partial], out, started, held)
     out.append(b"\n")
     return b"".join(out)
@@ -57,6 +57,7 @@ def _emit_lines(lines: list[str], out: list[bytes], started: bool, held: int) ->
         return started, held + len(lines)
     leading = len(joined) - len(joined.lstrip("\n"))
     trailing = len(joined) - len(joined.rstrip("\n"))
-    separator = "\n" * (held + leading + 1) if started else ""
-    out.append((separator + body).encode("utf-8"))
+    if started:  # the separator apart: `separator + body` would copy the body once more
+        out.append(b"\n" * (held + leading + 1))
+    out.append(body.encode("utf-8"))
     return True, trailing
