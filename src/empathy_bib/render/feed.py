@@ -111,14 +111,21 @@ def _feed_text(
 
 
 class _EntryWriter:
-    """Writes one `<entry>` per paper; lines shared by many entries are made once."""
+    """Writes one `<entry>` per paper; pieces many entries share are made once.
+
+    Escaping is done piece by piece (`_text` of a concatenation is the concatenation of each
+    piece's `_text`: it drops and escapes single characters), so a shared piece is escaped once.
+    """
 
     def __init__(self, by_slug: Mapping[str, Category], place: FeedPlace) -> None:
         self.by_slug = by_slug
         self.place = place
         self.dates: dict[datetime.date, str] = {}  # a date -> its <published> and <updated> lines
-        self.categories: dict[str, str] = {}  # a slug -> its <category> line
+        self.categories: dict[tuple[str, ...], str] = {}  # slugs -> their <category> lines
+        self.authors: dict[str, str] = {}  # a name -> its <author> line
         self.link_titles: dict[str, str] = {}  # a link label -> its attribute
+        self.wheres: dict[tuple[str, str], str] = {}  # (venue, year) -> "Venue, Year.", escaped
+        self.sections: dict[tuple[str, ...], str] = {}  # slugs -> "Sections: A; B.", escaped
 
     def __call__(self, paper: Paper, view: PaperView, lines: list[str]) -> None:
         # Written with few calls: this runs once per paper of a long list.
@@ -129,16 +136,23 @@ class _EntryWriter:
             f"  <entry>\n    <id>{_text(entry_id(view.key, self.place))}</id>\n"
             f"    <title>{_text(view.title)}</title>\n{self._dates(date_shown_added(paper))}"
         )
-        lines.extend(_person(2, author.display) for author in paper.authors)
+        authors = self.authors
+        for name in view.names:
+            line = authors.get(name)
+            if line is None:
+                line = authors[name] = _person(2, name)
+            lines.append(line)
         lines.append(f'    <link rel="alternate" href={_attribute(alternate)} />\n')
         for link in links[1:]:
             title = self.link_titles.get(link.label)
             if title is None:
                 title = self.link_titles[link.label] = _attributes(("title", link.label))
             lines.append(f'    <link rel="related" href={_attribute(link.url)}{title} />\n')
-        lines.extend(self._category(slug) for slug in view.categories)
-        summary = _summary(view, self.by_slug)
-        lines.append(f'    <summary type="text">{_text(summary)}</summary>\n  </entry>\n')
+        categories = self.categories.get(view.categories)
+        if categories is None:
+            categories = self.categories[view.categories] = "".join(map(self._category, view.categories))
+        lines.append(categories)
+        lines.append(f'    <summary type="text">{self._summary(view)}</summary>\n  </entry>\n')
 
     def _dates(self, day: datetime.date) -> str:
         found = self.dates.get(day)
@@ -148,27 +162,35 @@ class _EntryWriter:
         return found
 
     def _category(self, slug: str) -> str:
-        found = self.categories.get(slug)
-        if found is None:
-            category = self.by_slug.get(slug)
-            label = (("label", category.title),) if category is not None else ()
-            found = self.categories[slug] = _empty(2, "category", ("term", slug), *label)
-        return found
+        category = self.by_slug.get(slug)
+        label = (("label", category.title),) if category is not None else ()
+        return _empty(2, "category", ("term", slug), *label)
+
+    def _summary(self, view: PaperView) -> str:
+        """`Venue, Year. Sections: A; B. abs: URL · pdf: URL` as escaped text (the authors have
+        elements of their own)."""
+        where = self.wheres.get((view.venue, view.year))
+        if where is None:
+            where = self.wheres[view.venue, view.year] = _text(_where(view.venue, view.year))
+        sections = self.sections.get(view.categories)
+        if sections is None:
+            sections = self.sections[view.categories] = _text(_sections(view.categories, self.by_slug))
+        parts = [piece for piece in (where, sections) if piece]
+        if view.links:
+            parts.append(_text(" · ".join([f"{label}: {url}" for label, url in view.links])))
+        return " ".join(parts)
 
 
-def _summary(view: PaperView, by_slug: Mapping[str, Category]) -> str:
-    """`Venue, Year. Sections: A; B. abs: URL · pdf: URL` as plain text (the authors have
-    elements of their own)."""
-    parts = []
-    where = ", ".join(x for x in (view.venue, view.year) if x)
-    if where:
-        parts.append(_sentence(where))
-    titles = [by_slug[s].title for s in view.categories if s in by_slug]
-    if titles:
-        parts.append(_sentence("Sections: " + "; ".join(titles)))
-    if view.links:
-        parts.append(" · ".join(f"{link.label}: {link.url}" for link in view.links))
-    return " ".join(parts)
+def _where(venue: str, year: str) -> str:
+    """`Venue, Year.`; "" when the paper names neither."""
+    where = ", ".join(x for x in (venue, year) if x)
+    return _sentence(where) if where else ""
+
+
+def _sections(slugs: tuple[str, ...], by_slug: Mapping[str, Category]) -> str:
+    """`Sections: A; B.`; "" for a paper in no known section."""
+    titles = [by_slug[s].title for s in slugs if s in by_slug]
+    return _sentence("Sections: " + "; ".join(titles)) if titles else ""
 
 
 def _sentence(text: str) -> str:

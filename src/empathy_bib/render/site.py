@@ -117,30 +117,30 @@ _PLAIN_KEY = re.compile(r"[A-Za-z0-9_.:-]+")  # most keys: their own fragment, n
 
 @lru_cache(maxsize=4096)
 def _escaped_repeated(text: str) -> Markup:
-    """A value many papers share (a year, a date, a short venue name), escaped once."""
+    """A value many papers share (a venue, a year, a date, a link's label), escaped once."""
     return escape_html(text)
 
 
 def _entry(view: PaperView, placing: _Placing) -> SiteEntry:
-    venue = view.venue if view.venue_short in view.venue else f"{view.venue} {view.venue_short}"
-    text = " ".join((view.title, view.all_authors, venue)).lower()
+    # Positional arguments, in SiteEntry's order: this runs once per paper of a long list.
+    venue, venue_short = view.venue, view.venue_short
+    searched_venue = venue if venue_short in venue else f"{venue} {venue_short}"
     filter_slugs, titles = placing(view.categories)
     key = escape_html(view.key)
-    plain = _PLAIN_KEY.fullmatch(view.key)
     return SiteEntry(
-        key=key,
-        fragment=key if plain else escape_html(quote(view.key, safe=_FRAGMENT_SAFE)),
-        title=escape_html(view.title),
-        authors=escape_html(view.authors),
-        venue=escape_html(view.venue),
-        venue_short=_escaped_repeated(view.venue_short),
-        year=_escaped_repeated(view.year),
-        added=_escaped_repeated(view.added),
-        links=tuple(SiteLink(escape_html(link.label), escape_html(link.url)) for link in view.links),
-        bibtex=escape_html(view.bibtex),
-        search_text=escape_html(text),
-        category_titles=titles,
-        filter_slugs=filter_slugs,
+        key,
+        key if _PLAIN_KEY.fullmatch(view.key) else escape_html(quote(view.key, safe=_FRAGMENT_SAFE)),
+        escape_html(view.title),
+        escape_html(view.authors),
+        _escaped_repeated(venue),
+        _escaped_repeated(venue_short),
+        _escaped_repeated(view.year),
+        _escaped_repeated(view.added),
+        tuple([SiteLink(_escaped_repeated(label), escape_html(url)) for label, url in view.links]),
+        escape_html(view.bibtex),
+        escape_html(" ".join((view.title, ", ".join(view.names), searched_venue)).lower()),
+        titles,
+        filter_slugs,
     )
 
 

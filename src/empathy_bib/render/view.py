@@ -28,7 +28,7 @@ class PaperView(NamedTuple):  # immutable, and cheaper to build than a frozen da
     key: str
     title: str
     authors: str  # "A, B, C" or "A, B, ..., F, et al."
-    all_authors: str  # every name, for search
+    names: tuple[str, ...]  # every author's name, as lists print it (`Author.display`)
     venue: str
     venue_short: str  # "ACL", "Findings of EMNLP", "arXiv": what the venue filter groups by
     year: str
@@ -51,14 +51,14 @@ def _reading_order(taxonomy: Taxonomy) -> Callable[[str], int]:
 
 
 def _view(paper: Paper, order: Callable[[str], int]) -> PaperView:
-    names = [a.display for a in paper.authors]
-    shown = names if len(names) <= AUTHOR_LIMIT else [*names[:AUTHORS_SHOWN], "et al."]
+    names = tuple([a.display for a in paper.authors])
+    shown = names if len(names) <= AUTHOR_LIMIT else (*names[:AUTHORS_SHOWN], "et al.")
     slugs = sorted(set(paper.categories), key=order)
     return PaperView(
         key=paper.key,
         title=paper.title,
         authors=", ".join(shown),
-        all_authors=", ".join(names),
+        names=names,
         venue=paper.venue or "",
         venue_short=short_venue(paper),
         year=str(paper.year) if paper.year else "",
