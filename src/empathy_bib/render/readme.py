@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from typing import NamedTuple
 
@@ -158,14 +159,19 @@ def register_filters(env: jinja2.Environment) -> None:
 
 def byline(paper: PaperView) -> str:
     """`*Authors.* Venue, Year. [[abs](url)] [[pdf](url)]`: every piece escaped, links checked."""
-    parts = []
-    if paper.authors:
-        parts.append(f"*{_sentence_end(escape_md(paper.authors))}*")
-    where = ", ".join(x for x in (escape_md(paper.venue), paper.year) if x)
+    parts = [f"*{_sentence_end(escape_md(paper.authors))}*"] if paper.authors else []
+    where = _where(paper.venue, paper.year)
     if where:
-        parts.append(_sentence_end(where))
-    parts.extend(f"[[{link.label}]({link.url})]" for link in paper.links)
+        parts.append(where)
+    parts.extend([f"[[{label}]({url})]" for label, url in paper.links])
     return " ".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def _where(venue: str, year: str) -> str:
+    """`Venue, Year.`, escaped ("" for neither): a long list repeats a few hundred of them."""
+    where = ", ".join(x for x in (escape_md(venue), year) if x)
+    return _sentence_end(where) if where else ""
 
 
 def _sentence_end(text: str) -> str:
