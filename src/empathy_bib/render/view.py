@@ -51,21 +51,23 @@ def _reading_order(taxonomy: Taxonomy) -> Callable[[str], int]:
 
 
 def _view(paper: Paper, order: Callable[[str], int]) -> PaperView:
+    # Positional arguments, in PaperView's order: this runs once per paper of a long list.
     names = tuple([a.display for a in paper.authors])
     shown = names if len(names) <= AUTHOR_LIMIT else (*names[:AUTHORS_SHOWN], "et al.")
-    slugs = sorted(set(paper.categories), key=order)
+    categories = paper.categories
+    year = paper.year
     return PaperView(
-        key=paper.key,
-        title=paper.title,
-        authors=", ".join(shown),
-        names=names,
-        venue=paper.venue or "",
-        venue_short=short_venue(paper),
-        year=str(paper.year) if paper.year else "",
-        added=_added(paper),
-        links=paper_links(paper),
-        bibtex=paper.raw.replace("\r\n", "\n").strip("\n"),
-        categories=tuple(slugs),
+        paper.key,
+        paper.title,
+        ", ".join(shown),
+        names,
+        paper.venue or "",
+        short_venue(paper),
+        str(year) if year else "",
+        _added(paper),
+        paper_links(paper),
+        paper.raw.replace("\r\n", "\n").strip("\n"),
+        tuple(sorted(set(categories), key=order)) if len(categories) > 1 else categories,
     )
 
 
@@ -77,16 +79,16 @@ def _added(paper: Paper) -> str:
 def paper_links(paper: Paper) -> tuple[Link, ...]:
     """Labelled by what each URL is: a landing page is [abs] (Anthology pages too), [pdf] only a PDF."""
     links = paper.links
-    candidates = [
+    candidates = (
         ("abs", links.landing),
         ("arXiv", links.arxiv),
         ("pdf", links.pdf),
         ("code", links.code),
         ("doi", links.doi),
-    ]
+    )
     out = []
     for label, url in candidates:
-        safe = safe_url(url)
+        safe = safe_url(url) if url else None
         if safe:
             out.append(Link(label, safe))
     return tuple(out)
