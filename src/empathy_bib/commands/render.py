@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import argparse
 import gc
-import multiprocessing
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..bib import BibFile, read_bib_bytes
 from ..config import find_project
 from ..taxonomy import load_taxonomy
 from ..terminal import printable
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -102,6 +104,9 @@ def _worker_pool(jobs: int) -> AbstractContextManager[Executor | None]:
     """
     if jobs < 2:
         return nullcontext()
+    import multiprocessing  # here: `--jobs 1` does without it
+    from concurrent.futures import ProcessPoolExecutor
+
     spawn = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=gc.disable)
 

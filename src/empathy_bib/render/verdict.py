@@ -15,10 +15,9 @@ findings and, when there are none, the CSL-JSON. A worker that raises or dies is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import Executor, Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..bib import BibFile
 from ..check import ERROR, FAMILIES, Diagnostic, check_bib
@@ -26,6 +25,9 @@ from ..errors import EmpathyBibError
 from ..record import papers_of
 from ..taxonomy import Taxonomy
 from . import csljson
+
+if TYPE_CHECKING:  # `render --jobs 1` never loads concurrent.futures nor multiprocessing
+    from concurrent.futures import Executor, Future
 
 
 class RenderRefused(EmpathyBibError):
@@ -77,6 +79,8 @@ class PendingVerdict:
         self._future: Future[Verdict] = executor.submit(judge_bytes, data, path, taxonomy)
 
     def result(self) -> Verdict:
+        from concurrent.futures.process import BrokenProcessPool  # loaded with the executor
+
         try:
             return self._future.result()
         except BrokenProcessPool:
