@@ -67,7 +67,12 @@ def run(args: argparse.Namespace) -> int:
     data = read_bib_bytes(bib_path)
     with _worker_pool(args.jobs) as executor:
         # The worker starts on the bytes at once; this process parses them meanwhile.
-        pending = PendingVerdict(executor, data, str(bib_path), taxonomy) if executor else None
+        pending = None
+        if executor:
+            pending = PendingVerdict(executor, data, str(bib_path), taxonomy)
+            # Its only task given: the worker exits as soon as it is done (while this process
+            # renders, writes and frees the list) instead of when the pool is closed.
+            executor.shutdown(wait=False)
         bib = BibFile.from_bytes(data, path=bib_path)
         del data
         try:
