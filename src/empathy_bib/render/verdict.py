@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..bib import BibFile
-from ..check import ERROR, FAMILIES, Diagnostic, check_bib
 from ..errors import EmpathyBibError
 from ..record import papers_of
 from ..taxonomy import Taxonomy
@@ -28,6 +27,8 @@ from . import csljson
 
 if TYPE_CHECKING:  # `render --jobs 1` never loads concurrent.futures nor multiprocessing
     from concurrent.futures import Executor, Future
+
+    from ..check import Diagnostic
 
 
 class RenderRefused(EmpathyBibError):
@@ -56,6 +57,9 @@ class Verdict:
 def error_findings(bib: BibFile, taxonomy: Taxonomy, path: str) -> list[Diagnostic]:
     """validate's error-severity findings on the list, in file order, but for LaTeX safety (E6xx):
     the outputs render writes do not go through LaTeX (validate still fails on those)."""
+    # Here: with `render --jobs 2`, only the worker checks; the other process never loads them.
+    from ..check import ERROR, FAMILIES, check_bib
+
     families = [name for name in FAMILIES if name != "latex"]
     return [d for d in check_bib(bib, taxonomy, path=path, families=families) if d.severity == ERROR]
 
