@@ -609,3 +609,17 @@ def test_select_never_hides_a_lookup_that_failed(registry: Registry, tmp_path: P
     assert findings and {f["code"] for f in findings} == {"E714"}, findings
     code, findings, err = verify(registry, bib, "--select", "E704", "--ignore", "E714", "--timeout", "2")
     assert (code, findings) == (0, []), err
+
+
+def test_a_record_of_wrong_json_types_is_could_not_check(registry: Registry, tmp_path: Path) -> None:
+    """Crossref answers the DOI with a record whose title and authors are of the wrong types: it
+    neither confirms nor refutes the entry, so the entry is reported as not checked."""
+    bib = tmp_path / "list.bib"
+    bib.write_text(entry_of("lin2019moel"), encoding="utf-8")
+    shell = '{"status": "ok", "message-type": "work", "message": {"title": 5, "author": "nobody"}}'
+    registry.fault("crossref", ANY, Fault.raw(shell, "application/json"))
+    registry.fault("anthology", ANY, Fault.error(404, times=100))
+    code, findings, err = verify(registry, bib)
+    assert code == 1, err
+    unchecked = [f for f in findings if f["code"] == "E714"]
+    assert unchecked and "no readable title or authors" in unchecked[0]["message"], findings

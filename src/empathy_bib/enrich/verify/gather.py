@@ -97,6 +97,7 @@ class Feed:
 # arXiv's API now and then answers a valid query with an empty feed (the `arxiv` client library
 # retries on it: UnexpectedEmptyPageError); several ids none of which it knows is that, not an answer.
 EMPTY_FEED = "answered an empty feed for every id asked (arXiv does so under load); try later"
+UNREADABLE_RECORD = "its record has no readable title or authors"
 
 
 def fetch_feed(session: requests.Session, config: ServiceConfig, wanted: list[str]) -> Feed:
@@ -144,6 +145,10 @@ def _ask(registry: str, ident: Identifier, call: Callable[[], Work | None]) -> A
         work = call()
     except NetworkError as exc:
         return Answer(registry, ident, failure=reason(exc))
+    if work is not None and not work.title.strip() and not work.authors:
+        # A record with neither a readable title nor authors (wrong JSON types, an empty shell)
+        # can confirm nothing and refute nothing: the entry was not checked.
+        return Answer(registry, ident, failure=UNREADABLE_RECORD)
     return Answer(registry, ident, work)
 
 
