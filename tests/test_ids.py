@@ -120,6 +120,22 @@ def test_derived_dois() -> None:
 
 
 @pytest.mark.parametrize(
+    ("doi", "expected"),
+    [
+        ("10.18653/v1/P19-1534", "P19-1534"),
+        ("10.18653/v1/p19-1534", "P19-1534"),  # Crossref lower-cases DOIs; the old-style id is upper-case
+        ("10.18653/V1/d19-1012", "D19-1012"),
+        ("10.18653/v1/2025.naacl-long.611", "2025.naacl-long.611"),
+        ("10.18653/v1/2025.NAACL-long.611", "2025.naacl-long.611"),
+        ("10.18653/v1/not-an-id", None),
+        ("10.1145/3706598.3713453", None),
+    ],
+)
+def test_anthology_from_doi_gives_the_anthologys_own_case(doi: str, expected: str | None) -> None:
+    assert ids.anthology_from_doi(doi) == expected
+
+
+@pytest.mark.parametrize(
     ("url", "ok"),
     [
         ("https://a.org/x", True),

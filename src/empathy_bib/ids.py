@@ -177,11 +177,16 @@ def anthology_doi(anthology_id: str) -> str:
 
 
 def anthology_from_doi(doi: str) -> str | None:
-    """The Anthology id an ACL DOI (`10.18653/v1/<id>`, prefix in any case) carries, as written."""
+    """The Anthology id an ACL DOI (`10.18653/v1/<id>`, in any case) carries, in the Anthology's
+    own case: DOIs are case-insensitive and Crossref lower-cases them (`10.18653/v1/p19-1534`),
+    but old-style ids are upper-case (`P19-1534`) and new-style ones lower-case."""
     if doi[: len(_ANTHOLOGY_DOI_PREFIX)].lower() != _ANTHOLOGY_DOI_PREFIX:
         return None
     candidate = doi[len(_ANTHOLOGY_DOI_PREFIX) :]
-    return candidate if is_valid_anthology_id(candidate) else None
+    for canonical in (candidate, candidate.upper(), candidate.lower()):
+        if is_valid_anthology_id(canonical):
+            return canonical
+    return None
 
 
 # ---------------------------------------------------------------------- URLs
