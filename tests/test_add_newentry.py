@@ -226,3 +226,46 @@ def test_an_anthology_record_keeps_the_jr_part_apart() -> None:
 
 def test_format_person_literal_without_given_name() -> None:
     assert format_person(PersonName("", "Plato")) == "Plato"
+
+
+@pytest.mark.parametrize(
+    ("container", "entry_type", "venue_field"),
+    [
+        # Crossref types AAAI's (and IJCAI's, ICWSM's) papers journal-article in a proceedings title
+        ("Proceedings of the AAAI Conference on Artificial Intelligence", "inproceedings", "booktitle"),
+        (
+            "Proceedings of the International AAAI Conference on Web and Social Media",
+            "inproceedings",
+            "booktitle",
+        ),
+        ("Proceedings of the Annual Meeting of the Cognitive Science Society", "inproceedings", "booktitle"),
+        # journals whose names begin the same way
+        ("Proceedings of the ACM on Human-Computer Interaction", "article", "journal"),
+        ("Proceedings of the ACM on Conference Systems", "article", "journal"),  # PACM, whatever follows
+        ("Proceedings of the National Academy of Sciences", "article", "journal"),
+        ("Proceedings of the IEEE", "article", "journal"),
+        ("Proceedings of the VLDB Endowment", "article", "journal"),
+        ("Journal of Conference Studies", "article", "journal"),  # "Conference" alone is no proceedings
+    ],
+)
+def test_a_journal_article_in_a_conferences_proceedings_is_inproceedings(
+    container: str, entry_type: str, venue_field: str
+) -> None:
+    work = Work(
+        source="crossref", title="T", type="journal-article", container=container, volume="39", year=2025
+    )
+    entry = entry_from_work(work, categories=[])
+    assert entry.entry_type == entry_type
+    assert entry.field(venue_field) == escape_latex(container)
+    assert (entry.field("volume") is None) == (entry_type == "inproceedings")
+
+
+def test_a_lower_cased_acl_doi_is_written_in_the_anthologys_case_with_its_page() -> None:
+    work = Work(
+        source="crossref", title="T", type="proceedings-article", container="C", doi="10.18653/v1/p19-1534"
+    )
+    entry = entry_from_work(work, categories=[])
+    assert (entry.field("doi"), entry.field("url")) == (
+        "10.18653/v1/P19-1534",
+        "https://aclanthology.org/P19-1534/",
+    )

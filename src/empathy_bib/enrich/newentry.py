@@ -88,10 +88,28 @@ def format_pages(pages: str) -> str:
     return escape_latex(cleaned)
 
 
+# A container named "Proceedings of the ... Conference/Symposium/Workshop ..." holds conference
+# papers even when Crossref types them journal-article (AAAI's, IJCAI's, ICWSM's); the journals
+# named "Proceedings of the ..." (PACM, PNAS, Proceedings of the IEEE / of the VLDB Endowment)
+# name no meeting, and the two that could are excluded by name.
+_CONFERENCE_PROCEEDINGS = re.compile(
+    r"^Proceedings of the (?!ACM on\b|National Academy\b)"
+    r".*\b(?:Conference|Symposium|Workshop|Meeting)s?\b",
+    re.IGNORECASE,
+)
+
+
+def is_conference_proceedings(container: str) -> bool:
+    """Whether a container title names a conference's proceedings (not a journal)."""
+    return bool(_CONFERENCE_PROCEEDINGS.match(" ".join(strip_markup(container).split())))
+
+
 def entry_type_for(work: Work) -> str:
     """@inproceedings, @article, or @misc for preprints, from the service's own type."""
     kind = work.type.casefold()
     if kind in ("proceedings-article", "inproceedings", "conference-paper", "conferencepaper"):
+        return "inproceedings"
+    if kind in ("journal-article", "article", "journalarticle") and is_conference_proceedings(work.container):
         return "inproceedings"
     if kind in ("journal-article", "article", "journalarticle") and work.container:
         return "article"
@@ -155,6 +173,8 @@ def entry_from_work(
     doi = ids.parse_doi(work.doi) if work.doi else None  # as given, never derived from anything else
     if doi and ids.parse_arxiv(doi):
         doi = ids.arxiv_doi(ids.parse_arxiv(doi) or "")  # DataCite lower-cases it: 10.48550/arxiv.…
+    if doi and ids.anthology_from_doi(doi):
+        doi = ids.anthology_doi(ids.anthology_from_doi(doi) or "")  # Crossref's 10.18653/v1/p19-1534
     if doi is None and entry_type == "misc" and arxiv_id:
         doi = ids.arxiv_doi(arxiv_id)  # not a guess: arXiv registers this DOI for every paper
     if title_latex is None:
