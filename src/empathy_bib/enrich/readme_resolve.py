@@ -24,6 +24,7 @@ from . import arxiv, crossref
 from .addpaper import Identifier, UnknownPaperError, fetch_work
 from .match import author_overlap, choose
 from .newentry import entry_type_for, work_title_plain
+from .preprint import with_preprint
 from .published import published_version, record_for_doi
 from .readme_papers import DistinctPaper, readme_record, readme_title_key, titles_agree
 from .records import Work
@@ -66,8 +67,19 @@ def resolve_paper(
     except NetworkError as exc:
         result.work, result.failure = None, str(exc)
     if result.work is not None:
+        result.work = _with_preprint(result, session, config, result.work)
         result.notes.extend(disagreements(paper, result.work))
     return result
+
+
+def _with_preprint(result: Resolution, session: requests.Session, config: ServiceConfig, work: Work) -> Work:
+    """The published record with its arXiv version's id (the list records both); a failed search
+    leaves the record as it is, noted: the paper is resolved all the same."""
+    try:
+        return with_preprint(session, config, work)
+    except NetworkError as exc:
+        result.notes.append({"field": "search", "message": f"arXiv preprint search failed: {exc}"})
+        return work
 
 
 def _resolve(
@@ -126,10 +138,8 @@ def _search(result: Resolution, session: requests.Session, config: ServiceConfig
 def _acl_doi_case(doi: str) -> str:
     """Search results may give an ACL DOI lower-cased (`10.18653/v1/d19-1012`); the Anthology's
     old-style ids are upper-case (`D19-1012`), and its record is only found under that id."""
-    prefix, _, suffix = doi.partition("/v1/")
-    if prefix.lower() != "10.18653" or ids.is_valid_anthology_id(suffix):
-        return doi
-    return ids.anthology_doi(suffix.upper()) if ids.is_valid_anthology_id(suffix.upper()) else doi
+    anthology_id = ids.anthology_from_doi(doi)
+    return ids.anthology_doi(anthology_id) if anthology_id else doi
 
 
 def _judged(item: ReadmePaper, works: list[Work]) -> Work | None:
