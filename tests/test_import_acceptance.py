@@ -145,6 +145,32 @@ def imported(seed: Path, registry: Registry, tmp_path: Path) -> tuple[Path, int,
     return tmp_path, code, out, err
 
 
+# The papers whose identifiers cannot all be found against the fake, and the ones they get instead.
+# huang2024apathetic: the README links only the NeurIPS proceedings page (no client reads those,
+#   and the truth has no Crossref record for it); arXiv's record 2308.03656 carries the renamed
+#   title ("Emotionally Numb or Empathetic? ...") that a title search rightly does not take for it.
+#   Written from the README's text: its link is its only identifier.
+# shen2024empathicstories: the README links arXiv only; the truth holds no Crossref record of the
+#   Findings paper and the Anthology fake answers by id only, so nothing leads to 2024.findings-acl.268.
+NOT_FOUND_IN_THE_FAKE = {
+    "huang2024apathetic": {
+        "link": "proceedings.neurips.cc/paper_files/paper/2024/hash/"
+        "b0049c3f9c53fb06f674ae66c2cf2376-abstract-conference.html"
+    },
+    "shen2024empathicstories": {"arxiv": "2405.15708"},
+}
+KINDS = ("doi", "arxiv", "anthology")
+
+
+def registry_ids(fields: dict[str, str]) -> dict[str, str]:
+    """doi, arXiv id and Anthology id; arXiv's own DOI (10.48550/arXiv.<id>) is the arXiv id again,
+    written on arXiv-only @misc entries and not on a preprint filed under its README venue."""
+    found = {k: v for k, v in identifiers(fields).items() if k in KINDS}
+    if found.get("doi", "").startswith("10.48550/"):
+        del found["doi"]
+    return found
+
+
 def test_the_seed_imports_as_the_46_papers_with_their_identifiers_and_sections(
     imported: tuple[Path, int, str, str],
 ) -> None:
@@ -162,28 +188,87 @@ def test_the_seed_imports_as_the_46_papers_with_their_identifiers_and_sections(
                 f"{key}: {len(found)} imported entries share its identifiers {identifiers(fields)}"
             )
             continue
-        theirs = identifiers(new[found[0]])
-        mine = identifiers(fields)
-        clash = {
-            kind
-            for kind in ("doi", "arxiv", "anthology")
-            if kind in mine and kind in theirs and mine[kind] != theirs[kind]
-        }
-        if clash:
-            problems.append(f"{key}: {', '.join(f'{k} {theirs[k]} != {mine[k]}' for k in sorted(clash))}")
-        if sections(new[found[0]], their_titles) != sections(fields, our_titles):
+        theirs = new[found[0]]
+        wanted = NOT_FOUND_IN_THE_FAKE.get(key) or registry_ids(fields)
+        got = registry_ids(theirs)
+        if "link" in wanted:  # written from the README's text: its link stands for the paper
+            got["link"] = identifiers(theirs).get("link", "")
+        if got != wanted:
+            problems.append(f"{key}: identifiers {got} != {wanted}")
+        if sections(theirs, their_titles) != sections(fields, our_titles):
             problems.append(
-                f"{key}: sections {sections(new[found[0]], their_titles)} != {sections(fields, our_titles)}"
+                f"{key}: sections {sections(theirs, their_titles)} != {sections(fields, our_titles)}"
             )
     assert not problems, "\n".join(problems)
-    registry_ids = [identifiers(f) for f in new.values()]
-    unresolved = [
-        k for k, ids in zip(new, registry_ids, strict=True) if not {"doi", "arxiv", "anthology"} & set(ids)
+    unresolved = [k for k, f in new.items() if not registry_ids(f)]
+    assert unresolved == ["huang2024apathetic"], unresolved
+    assert code == 1, f"an entry written from the README's text only, but exit {code}"
+
+
+def test_published_papers_get_their_preprint_and_proceedings_their_type(
+    imported: tuple[Path, int, str, str],
+) -> None:
+    """A paper the README links by publisher only still gets its arXiv id (references.bib records
+    both), and AAAI's papers (Crossref: journal-article in "Proceedings of the AAAI Conference")
+    are @inproceedings with a booktitle, as references.bib writes them."""
+    folder, _, _, _ = imported
+    new = entries_of(folder / "new.bib")
+    ours = entries_of(ROOT / "references.bib")
+    published_with_preprint = [
+        k for k, f in ours.items() if f.get("eprint") and ("doi" in f or "aclanthology" in f.get("url", ""))
     ]
-    if unresolved:
-        assert code == 1, f"entries written from the README's text only ({unresolved}) but exit {code}"
-    else:
-        assert code in (0, 1), err  # 1 only if a lookup failed: the fake answers every one
+    assert len(published_with_preprint) >= 12
+    for key in published_with_preprint:
+        (found,) = match(ours[key], new)
+        assert new[found].get("eprint") == ours[key]["eprint"], key
+        assert new[found].get("archiveprefix") == "arXiv", key
+    aaai = [k for k, f in ours.items() if "AAAI Conference" in f.get("booktitle", "")]
+    assert aaai
+    for key in aaai:
+        (found,) = match(ours[key], new)
+        assert (new[found]["@type"], new[found].get("booktitle")) == ("inproceedings", ours[key]["booktitle"])
+        assert "journal" not in new[found], key
+
+
+def test_render_of_the_imported_list_gives_the_seeds_sections(
+    seed: Path, registry: Registry, tmp_path: Path
+) -> None:
+    assert run_cli(["init", str(tmp_path)])[0] == 0
+    code, _, err = run_import([str(seed), "--cache-dir", str(tmp_path / "cache")], cwd=tmp_path)
+    assert code in (0, 1) and "Traceback" not in err, err
+    code, _, err = run_cli(["render"], cwd=tmp_path)
+    assert code == 0, err
+    rendered = {
+        _heading_words(line) for line in (tmp_path / "README.md").read_text(encoding="utf-8").splitlines()
+    }
+    # The seed's sections: its headings under which a numbered paper item follows.
+    lines = seed.read_text(encoding="utf-8").splitlines()
+    wanted = {
+        _heading_words(line)
+        for i, line in enumerate(lines)
+        if line.startswith("#")
+        and any(re.match(r"\d+\. \*\*", n) for n in _until_next_heading(lines[i + 1 :]))
+    }
+    assert len(wanted) >= 11, wanted
+    assert not wanted - rendered, wanted - rendered
+
+
+def _heading_words(line: str) -> str:
+    """A Markdown heading's words, without its emoji and markup ("&amp;" is "&")."""
+    if not line.startswith("#"):
+        return ""
+    return " ".join(re.findall(r"[^\W_]+", line.replace("&amp;", "&"))).casefold()
+
+
+def _until_next_heading(lines: list[str]) -> list[str]:
+    return [line for line in _take_while(lambda x: not x.startswith("#"), lines)]
+
+
+def _take_while(keep: Any, lines: list[str]) -> Iterator[str]:
+    for line in lines:
+        if not keep(line):
+            return
+        yield line
 
 
 def test_the_report_names_the_seeds_wrong_author_lists(imported: tuple[Path, int, str, str]) -> None:
