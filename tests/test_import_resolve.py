@@ -408,7 +408,7 @@ def test_a_renamed_version_is_not_taken_for_the_paper(
     project: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Same authors, another title (the arXiv copy of a NeurIPS paper): abstain, write the README's
-    text, and recognise that entry next time without a request."""
+    text with the renamed version's eprint, and recognise that entry next time without a request."""
     fake = FakeRegistry([RENAMED])
     fake.install(httpserver)
     doc = document(
@@ -425,11 +425,34 @@ def test_a_renamed_version_is_not_taken_for_the_paper(
     code, _, _ = import_(project, httpserver, "--report", str(project / "r.json"))
     (fields,) = entries(project).values()
     row = json.loads((project / "r.json").read_text())["papers"][0]
-    assert code == 1 and "eprint" not in fields and row["status"] == "unresolved"
-    assert fields["title"].startswith("Apathetic or Empathetic?")
+    assert code == 1 and row["status"] == "unresolved"
+    assert fields["title"].startswith("Apathetic or Empathetic?") and fields["eprint"] == "2308.03656"
     asked = len(fake.paths)
     assert import_(project, httpserver)[0] == 0
     assert len(fake.paths) == asked
+
+
+def test_a_same_titled_paper_by_the_same_authors_with_another_edition_number_is_no_rename(
+    project: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a rename gives its eprint: a candidate by the same people whose title carries another
+    number (the next edition), or whose author list differs, leaves the entry without one."""
+    fake = FakeRegistry(
+        [
+            FakePaper("EmoBench 2: Harder Questions", RENAMED.authors, 2023, arxiv_id="2308.00001"),
+            FakePaper(
+                "Another Study of Empathy", (*RENAMED.authors[:2], "Zoe Other"), 2023, arxiv_id="2308.00002"
+            ),
+        ]
+    )
+    fake.install(httpserver)
+    doc = document(
+        item("EmoBench: Questions", under=THEORY, authors=RENAMED.authors, year=2024, venue="NeurIPS 2024")
+    )
+    use_document(monkeypatch, doc)
+    code, _, _ = import_(project, httpserver)
+    (fields,) = entries(project).values()
+    assert code == 1 and "eprint" not in fields
 
 
 @pytest.mark.parametrize(

@@ -280,7 +280,7 @@ def _entry(
     if url:
         extra["url"] = url
     notes = [escape_latex(item.venue)] if item.venue.strip() else []
-    work = readme_work(item)
+    work = dataclasses.replace(readme_work(item), arxiv_id=resolution.renamed_preprint)
     if not work.authors:  # validate (and so render) needs a name: say plainly that none is known
         work = dataclasses.replace(work, authors=(Name(given="", family=UNKNOWN_AUTHOR, literal=True),))
         notes.append("authors not given in the README")

@@ -22,7 +22,7 @@ from ..readme import ReadmePaper
 from ..text import fold
 from . import arxiv, crossref
 from .addpaper import Identifier, UnknownPaperError, fetch_work
-from .match import author_overlap, choose
+from .match import author_overlap, choose, numbers, same_author_list
 from .newentry import entry_type_for, work_title_plain
 from .preprint import with_preprint
 from .published import published_version, record_for_doi
@@ -31,6 +31,7 @@ from .records import Work
 from .services import ServiceConfig
 
 SEARCH_ROWS = 5
+RENAMED_YEARS = 2  # a paper renamed on publication appears within two years of its preprint
 _KINDS = {"ACL Anthology id": "anthology", "DOI": "doi", "arXiv id": "arxiv"}
 # Words of a README venue that say nothing about which venue it is.
 _VENUE_NOISE = frozenset(
@@ -45,6 +46,7 @@ class Resolution:
     resolved_by: str = ""  # "arXiv 2409.10289", "DOI 10....", "title search", "" when unresolved
     failure: str | None = None  # a lookup that could not be made (network): could not check
     notes: list[dict[str, object]] = field(default_factory=list)  # disagreements and attempts
+    renamed_preprint: str | None = None  # unresolved: the arXiv id of its renamed version
 
     @property
     def status(self) -> str:
@@ -123,9 +125,12 @@ def _search(result: Resolution, session: requests.Session, config: ServiceConfig
         ("arXiv", lambda: arxiv.search(session, config, item.title, SEARCH_ROWS)),
     ]
     for service, run in searches:
-        chosen = _judged(item, run())
+        found = run()
+        chosen = _judged(item, found)
         if chosen is None:
             result.notes.append({"field": "search", "message": f"{service} title search: no confident match"})
+            if service == "arXiv":
+                _note_renamed_preprint(result, item, found)
             continue
         if chosen.doi and service == "Crossref":
             chosen = record_for_doi(session, config, _acl_doi_case(chosen.doi)) or chosen
@@ -133,6 +138,38 @@ def _search(result: Resolution, session: requests.Session, config: ServiceConfig
             chosen = _published(session, config, chosen)
         result.work, result.resolved_by = chosen, f"{service} title search"
         return
+
+
+def _note_renamed_preprint(result: Resolution, item: ReadmePaper, found: list[Work]) -> None:
+    """The arXiv version of a paper renamed on publication (NeurIPS's "Apathetic or Empathetic?"
+    is arXiv's "Emotionally Numb or Empathetic?"): not its record (the README's title stays), but
+    its `eprint`, when exactly one candidate has the README's whole author list, given names
+    included, in order (`match.same_author_list(full=True)`, `published`'s rename rule), a year
+    that fits and no other edition number."""
+    authors = readme_record(item).authors  # names split as BibTeX splits them: initials compared
+    if len(authors) < 2:
+        return
+    renamed = {
+        w.arxiv_id: w
+        for w in found
+        if w.arxiv_id
+        and same_author_list(authors, w.authors, full=True)
+        and (not item.year or not w.year or 0 <= item.year - w.year <= RENAMED_YEARS)
+        and numbers(readme_title_key(item.title)) == numbers(work_key(w))
+    }
+    if len(renamed) != 1:
+        return
+    arxiv_id, work = next(iter(renamed.items()))
+    result.renamed_preprint = arxiv_id
+    result.notes.append(
+        {
+            "field": "preprint",
+            "value": f"arXiv {arxiv_id}",
+            "registry": work_title_plain(work),
+            "message": f"arXiv {arxiv_id} has the README's authors under another title: "
+            "a renamed version, written as the entry's eprint",
+        }
+    )
 
 
 def _acl_doi_case(doi: str) -> str:
