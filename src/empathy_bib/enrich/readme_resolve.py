@@ -141,8 +141,8 @@ def _search(result: Resolution, session: requests.Session, config: ServiceConfig
 
 
 def _note_renamed_preprint(result: Resolution, item: ReadmePaper, found: list[Work]) -> None:
-    """The arXiv version of a paper renamed on publication (NeurIPS's "Apathetic or Empathetic?"
-    is arXiv's "Emotionally Numb or Empathetic?"): not its record (the README's title stays), but
+    """The arXiv version of a paper renamed on publication (a proceedings page the README links,
+    an arXiv record under the preprint's title): not its record (the README's title stays), but
     its `eprint`, when exactly one candidate has the README's whole author list, given names
     included, in order (`match.same_author_list(full=True)`, `published`'s rename rule), a year
     that fits and no other edition number."""
