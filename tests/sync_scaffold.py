@@ -1,10 +1,12 @@
-"""The scaffold's page templates (src/empathy_bib/scaffold/styles/) are this repository's, with the
-list's own words replaced by the settings `init` writes (`settings.title`, `settings.description`).
+"""The scaffold's page template (src/empathy_bib/scaffold/styles/site.html.j2) is this repository's,
+with the list's own words replaced by the settings `init` writes (`settings.title`,
+`settings.description`). The partials (section, CSS, script) have one copy only, in the scaffold:
+`render` reads a file the list's styles/ does not have from there.
 
     python -m tests.sync_scaffold      # rewrite the scaffold's copies from styles/
 
-tests/test_init.py checks that the copies are current, so a change to styles/ that `render` reads
-(the page, its CSS and script, the section partial) reaches new lists too.
+tests/test_init.py checks that the copy is current, so a change to this list's page reaches new
+lists too.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from empathy_bib.config import list_settings
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = ROOT / "styles"
 SCAFFOLD = ROOT / "src" / "empathy_bib" / "scaffold" / "styles"
-COPIED = ("partials/section.md.j2", "partials/site.css", "partials/site.js")
 # (pattern in this list's site.html.j2, what a new list's says)
 SITE_WORDS = (
     (r"<title>[^<{]*:", "<title>{{ settings.title }}:"),
@@ -30,7 +31,7 @@ SITE_WORDS = (
 
 def expected() -> dict[str, str]:
     """The scaffold's copies as they should be, by path under styles/."""
-    files = {name: (STYLES / name).read_text(encoding="utf-8") for name in COPIED}
+    files: dict[str, str] = {}
     site = (STYLES / "site.html.j2").read_text(encoding="utf-8")
     for pattern, replacement in SITE_WORDS:
         site = re.sub(pattern, replacement, site)

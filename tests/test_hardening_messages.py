@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from empathy_bib.render.outputs import DEFAULT_STYLES
 from empathy_bib.terminal import printable
 from tests.conftest import ROOT
 
@@ -164,8 +165,9 @@ def test_a_csl_style_without_a_bibliography_is_exit_2(project: Path) -> None:
 def test_a_template_that_raises_is_exit_2_naming_the_template_and_line(
     project: Path, line: str, says: str
 ) -> None:
-    partial = project / "styles" / "partials" / "section.md.j2"
-    lines = partial.read_text(encoding="utf-8").splitlines()
+    partial = project / "styles" / "partials" / "section.md.j2"  # the list's own copy overrides the default
+    partial.parent.mkdir(exist_ok=True)
+    lines = (DEFAULT_STYLES / "partials" / "section.md.j2").read_text(encoding="utf-8").splitlines()
     partial.write_text("\n".join([*lines[:6], line, *lines[6:]]) + "\n", encoding="utf-8")
     done = run(project, "render")
     assert done.returncode == 2, done.stderr

@@ -143,7 +143,7 @@ def test_init_import_render_end_to_end(
 
 
 def test_scaffold_page_templates_follow_this_repositorys() -> None:
-    """A change to styles/ (the page, its CSS and script, the section partial) reaches new lists."""
+    """A change to this list's page template (styles/site.html.j2) reaches new lists."""
     from .sync_scaffold import stale
 
     assert stale() == [], "run 'python -m tests.sync_scaffold'"

@@ -72,9 +72,14 @@ def papers_by_category(papers: Sequence[Paper], taxonomy: Taxonomy) -> dict[str,
     return by_category
 
 
+# The templates a new list starts with (`init` copies them): a list's own styles/ holds only the
+# files it changes, the others are read from here.
+DEFAULT_STYLES = Path(__file__).resolve().parent.parent / "scaffold" / "styles"
+
+
 def template_env(styles: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(styles)),
+        loader=jinja2.FileSystemLoader([str(styles), str(DEFAULT_STYLES)]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -89,10 +94,13 @@ def template_env(styles: Path) -> jinja2.Environment:
 
 
 def _read_style(styles: Path, name: str) -> Markup:
-    """A file of `styles/` included verbatim: not parsed as a template, not escaped."""
+    """A file of `styles/` (else of the default styles) included verbatim: not parsed as a
+    template, not escaped."""
     target = (styles / name).resolve()
     if styles.resolve() not in target.parents:
         raise EmpathyBibError(f"template include outside styles/: {name}")
+    if not target.exists() and (DEFAULT_STYLES / name).is_file():
+        target = DEFAULT_STYLES / name
     try:
         return Markup(target.read_text(encoding="utf-8").replace("\r\n", "\n").rstrip("\n"))
     except OSError as exc:
