@@ -62,6 +62,25 @@ class BibFile:
         return bib
 
     @classmethod
+    def load_complete(cls, path: str | os.PathLike[str], *, for_writing: bool = False) -> BibFile:
+        """Read a file a command will look things up for, refused (`BibParseError` at the first block
+        that failed) unless it parsed completely: such a file is never rewritten, so nothing is
+        asked for it either. `for_writing` also refuses duplicate keys, as `save` would."""
+        bib = cls.load(path)
+        if not bib.is_complete:
+            first = bib.failed_blocks[0]
+            offset = first.error_offset if first.error_offset is not None else first.start
+            raise BibParseError(
+                f"the file did not parse completely ({first.error}); nothing was done: fix it first "
+                "(run 'empathy-bib validate')",
+                path=Path(path),
+                line=bib.line_of(offset),
+            )
+        if for_writing:
+            bib.require_unique_keys()
+        return bib
+
+    @classmethod
     def from_bytes(cls, data: bytes, path: Path | None = None) -> BibFile:
         try:
             text = data.decode("utf-8")

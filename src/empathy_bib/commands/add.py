@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..bib import BibFile
 from ..config import Project, find_project
-from ..errors import BibParseError, EditError, UsageError
+from ..errors import EditError, UsageError
 from ..taxonomy import Taxonomy, load_taxonomy
 from ..terminal import printable
 from . import _clock
@@ -91,7 +91,7 @@ def _run_add(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) -> in
 
     ident = addpaper.parse_identifier(args.id)
     categories = addpaper.parse_categories(args.category, taxonomy)
-    bib = load_complete(bib_path)
+    bib = BibFile.load_complete(bib_path, for_writing=True)
     index = addpaper.existing_index(bib)
     # Known identifiers are refused before any request: no network needed to say "already there".
     addpaper.refuse_duplicate(index, ident.identity, str(ident))
@@ -112,7 +112,7 @@ def _run_import(args: argparse.Namespace, bib_path: Path, taxonomy: Taxonomy) ->
     pasted = importbib.read_pasted(text, origin)
     if args.key and len(pasted) > 1:
         raise UsageError(f"--key names one entry, but {origin} holds {len(pasted)}")
-    bib = load_complete(bib_path)
+    bib = BibFile.load_complete(bib_path, for_writing=True)
     index = addpaper.existing_index(bib)
     taken = [e.key for e in bib.entries if e.key]
     if args.key:
@@ -171,21 +171,6 @@ def _read_paste(source: str) -> tuple[str, str]:
         raise UsageError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read it ({exc})") from None
-
-
-def load_complete(path: Path) -> BibFile:
-    """The list, refused before any request when it did not parse completely (it must not be rewritten)."""
-    bib = BibFile.load(path)
-    if not bib.is_complete:
-        first = bib.failed_blocks[0]
-        offset = first.error_offset if first.error_offset is not None else first.start
-        raise BibParseError(
-            f"the list did not parse completely ({first.error}); fix it first (run 'empathy-bib validate')",
-            path=path,
-            line=bib.line_of(offset),
-        )
-    bib.require_unique_keys()  # the file could not be saved: say so before any request
-    return bib
 
 
 def _finish(bib: BibFile, texts: Sequence[str], dry_run: bool) -> int:

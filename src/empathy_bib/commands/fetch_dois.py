@@ -22,7 +22,7 @@ from ..bib import BibFile, atomic_write_text
 from ..config import find_project
 from ..enrich import dois
 from ..enrich.http import make_session, requests_sent
-from ..errors import BibParseError, Interrupted, UsageError
+from ..errors import Interrupted, UsageError
 from ..terminal import printable
 from ._services import add_jobs_argument, add_service_arguments, config_from_args
 
@@ -48,14 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if args.report and args.report.is_dir():  # found after the lookups, the DOIs would be written, not it
         raise UsageError(f"--report {args.report}: is a folder; name the .json file to write")
     path = Path(args.bib) if args.bib else find_project().bib
-    bib = BibFile.load(path)
-    if not bib.is_complete:
-        first = bib.failed_blocks[0]
-        raise BibParseError(
-            f"the file did not parse completely; nothing looked up or written (first problem: {first.error})",
-            path=path,
-            line=bib.line_of(first.start),
-        )
+    bib = BibFile.load_complete(path)
     bib.require_unique_keys()  # each DOI goes to the entry it was looked up for: keys must say which
     session = make_session(config, per_host=args.jobs)
     sent_before = requests_sent(session)

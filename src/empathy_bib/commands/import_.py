@@ -27,7 +27,7 @@ from ..taxonomy import Taxonomy, taxonomy_from_text
 from ..terminal import printable
 from . import _clock
 from ._services import add_jobs_argument, add_service_arguments, config_from_args
-from .add import load_complete, report_checks
+from .add import report_checks
 
 if TYPE_CHECKING:
     from ..enrich.readme_import import ImportPlan, Outcome
@@ -140,7 +140,7 @@ def _load_bib(path: Path) -> tuple[BibFile, bytes | None]:
     """The list (an empty one when the file does not exist yet), refused unless it parsed whole."""
     if not path.exists():
         return BibFile.from_text("", path=path), None
-    bib = load_complete(path)
+    bib = BibFile.load_complete(path, for_writing=True)
     return bib, bib.to_bytes()
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..bib import BibFile
 from ..config import find_project
 from ..errors import EditError, NetworkError, UsageError
 from ..terminal import printable
@@ -24,7 +25,6 @@ from ._services import add_service_arguments
 if TYPE_CHECKING:
     import requests
 
-    from ..bib import BibFile
     from ..enrich.records import Work
     from ..enrich.services import ServiceConfig
     from ..enrich.upgrade import Plan
@@ -64,13 +64,12 @@ class _Run:
 
 def run(args: argparse.Namespace) -> int:
     from ..record import papers_of
-    from .add import load_complete
 
     if args.all and args.keys:
         raise UsageError("give KEYs or --all, not both")
     if not args.all and not args.keys:
         raise UsageError("give the keys of the entries to upgrade, or --all")
-    bib = load_complete(args.bib or find_project().bib)
+    bib = BibFile.load_complete(args.bib or find_project().bib, for_writing=True)
     papers = _selected(bib, list(papers_of(bib)), args.keys, every=args.all)
     state = _Run(bib, bib.text)
     lookups = [p for p in papers if _needs_lookup(p, state)]

@@ -26,7 +26,7 @@ from ..enrich.http import DEFAULT_PER_HOST, make_session, requests_sent
 from ..enrich.verify import fix, select
 from ..enrich.verify.compare import COULD_NOT_CHECK
 from ..enrich.verify.report import report as verify_report
-from ..errors import BibParseError, Interrupted, UsageError
+from ..errors import Interrupted, UsageError
 from ..record import Paper
 from ..terminal import printable
 from ._services import add_service_arguments, config_from_args
@@ -79,14 +79,7 @@ def run(args: argparse.Namespace) -> int:
     ignored = _codes(args.ignore or project.ignore, "--ignore")
     _check_report_path(args.report)
     path = Path(args.bib) if args.bib else _relative(project.bib)
-    bib = BibFile.load(path)
-    if not bib.is_complete:
-        first = bib.failed_blocks[0]
-        raise BibParseError(
-            f"the file did not parse completely; nothing was checked (first problem: {first.error})",
-            path=path,
-            line=bib.line_of(first.start),
-        )
+    bib = BibFile.load_complete(path)
     papers = _papers(bib, path, args)
     jobs = min(args.jobs, DEFAULT_PER_HOST)
     session = make_session(config, per_host=jobs)
