@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from empathy_bib.cli import main
+from empathy_bib.commands import render as render_command
 from empathy_bib.render import verdict
 from empathy_bib.taxonomy import Taxonomy
 
@@ -98,3 +99,18 @@ def test_a_failing_worker_fails_the_render_visibly(
 def test_jobs_must_be_a_positive_number(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", "--jobs", jobs]) == 2
     assert "--jobs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("size", "cores", "jobs"), [(900_000, 8, 1), (1_000_000, 2, 2), (5_000_000, 1, 1)])
+def test_the_default_is_a_worker_for_a_long_list_on_two_cores(size: int, cores: int, jobs: int) -> None:
+    assert render_command.default_jobs(size, cores) == jobs
+
+
+def test_without_jobs_a_long_list_gets_the_worker_and_a_short_one_does_not(
+    real_list: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(verdict, "judge_bytes", _raising_worker)  # the worker, if started, fails
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert _render(real_list, tmp_path / "short") == 0  # 46 entries: no worker
+    monkeypatch.setattr(render_command, "PARALLEL_FROM_BYTES", 1)  # as if the list were long
+    assert _render(real_list, tmp_path / "long") == 3

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
@@ -37,12 +38,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs",
         type=_jobs,
-        default=1,
+        default=None,
         metavar="N",
         help=(
-            "processes to use (default 1). With 2, a second process checks the list and makes the "
-            "CSL-JSON while this one renders the rest: faster on a long list. The render has two "
-            "shares, so more than 2 runs as 2"
+            "processes to use. With 2, a second process checks the list and makes the CSL-JSON "
+            "while this one renders the rest: faster on a long list. The render has two shares, so "
+            "more than 2 runs as 2. Default: 2 for a list of 1 MB or more on a machine with two "
+            "cores or more (starting the second process costs more than it saves on a short list), "
+            "else 1"
         ),
     )
 
@@ -65,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     out_dir: Path = args.out or project.root
     taxonomy = load_taxonomy(project.taxonomy)
     data = read_bib_bytes(bib_path)
-    with _worker_pool(args.jobs) as executor:
+    jobs = args.jobs if args.jobs is not None else default_jobs(len(data), os.cpu_count() or 1)
+    with _worker_pool(jobs) as executor:
         # The worker starts on the bytes at once; this process parses them meanwhile.
         pending = None
         if executor:
@@ -98,6 +102,14 @@ def run(args: argparse.Namespace) -> int:
         print(printable(f"wrote {out_dir / name}"))
     print(f"{len(written)} of {counted.count} outputs changed")
     return 0
+
+
+PARALLEL_FROM_BYTES = 1_000_000  # about a thousand entries: below, the worker's start-up is not won back
+
+
+def default_jobs(size: int, cores: int) -> int:
+    """`--jobs` when not given: a second process for a long list on a machine that has a core for it."""
+    return 2 if size >= PARALLEL_FROM_BYTES and cores >= 2 else 1
 
 
 def _worker_pool(jobs: int) -> AbstractContextManager[Executor | None]:
