@@ -138,6 +138,9 @@ def test_init_import_render_end_to_end(
     for title in ("🧪 Models", "Proteins", "Folding"):
         assert title in page
     assert "Graph Neural Networks for Molecules" in page and "Protein Folding at Scale" in page
+    recent = page.split("## 🆕 Recently added", 1)[1].split("\n## ", 1)[0]  # import wrote `added`
+    assert "Graph Neural Networks for Molecules" in recent and "feed.xml" in recent
+    assert (folder / "site" / "feed.xml").is_file()
     assert (folder / "bib" / "folding.bib").is_file()
     assert run_cli(["render", "--check"], cwd=folder)[0] == 0
 
