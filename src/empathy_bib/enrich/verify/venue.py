@@ -59,7 +59,8 @@ def venue_difference(entry: str, registry: str, year: int | None) -> VenueDiffer
         and not (w.isalpha() and len(w) >= 2 and any(w in a for a in acronyms))
     ]
     if unknown:
-        return VenueDifference("venue", "not in the registry's venue: " + ", ".join(unknown))
+        words = ", ".join(f"“{w}”" for w in unknown)
+        return VenueDifference("venue", f"the venue differs ({words} not in the registry's)")
     return None
 
 
