@@ -595,3 +595,16 @@ def test_a_real_table_reads_title_venue_date_and_code_columns() -> None:
 @given(st.text(max_size=60) | st.from_regex(r"https?://[a-z.]{1,12}/[\w%./?=&#-]{0,30}", fullmatch=True))
 def test_the_readers_link_normalisation_is_markdown_its(url: str) -> None:
     assert markdown_parser().normalizeLink(url) == MarkdownIt().normalizeLink(url)
+
+
+def test_an_old_nips_proceedings_link_named_by_paper_number_is_a_paper_link() -> None:
+    # pliang279/awesome-multimodal-ml links pre-2020 NeurIPS papers as papers.nips.cc/paper/<number>-<slug>.
+    doc = read_readme(
+        "## Core\n\n[DeViSE: A Deep Visual-Semantic Embedding Model]"
+        "(https://papers.nips.cc/paper/5204-devise-a-deep-visual-semantic-embedding-model)\n\n"
+        "[Visual Concept-Metaconcept Learning](https://papers.nips.cc/paper/8745-visual-concept-metaconcept-learning.pdf)\n"
+    )
+    assert [(p.title, p.other_ids) for p in doc.papers] == [
+        ("DeViSE: A Deep Visual-Semantic Embedding Model", {"neurips": "paper/5204"}),
+        ("Visual Concept-Metaconcept Learning", {"neurips": "paper/8745"}),
+    ]

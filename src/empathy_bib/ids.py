@@ -257,6 +257,8 @@ _NEURIPS_RE = re.compile(
     r"(\d{4})/(?:hash|file)/([0-9a-f]{32})-",
     re.IGNORECASE,
 )
+# Before 2020 the proceedings named a paper by its number: papers.nips.cc/paper/8745-visual-concept(.pdf).
+_OLD_NIPS_RE = re.compile(r"^https?://(?:papers\.nips\.cc|papers\.neurips\.cc)/paper/(\d+)-[^/]+$", re.IGNORECASE)
 _HF_PAPER_RE = re.compile(r"^https?://(?:www\.)?huggingface\.co/papers/([^/?#]+)", re.IGNORECASE)
 # Publisher pages whose path carries the DOI: `.../doi/[abs|full|pdf|epdf|book]/10.x/y` (ACM,
 # Wiley, Taylor & Francis, SAGE, ACS, Science, IOS Press...), Springer's `/article/10.x/y`.
@@ -313,9 +315,13 @@ def pmlr_from_url(url: str) -> str | None:
 
 
 def neurips_from_url(url: str) -> str | None:
-    """`2024/<hash>` from a NeurIPS proceedings page or PDF (papers.nips.cc, proceedings.neurips.cc)."""
-    m = _NEURIPS_RE.match(url.strip())
-    return f"{m.group(1)}/{m.group(2).lower()}" if m else None
+    """`2024/<hash>` from a NeurIPS proceedings page or PDF (papers.nips.cc, proceedings.neurips.cc);
+    `paper/8745` from an older page named by the paper's number."""
+    url = url.strip()
+    if m := _NEURIPS_RE.match(url):
+        return f"{m.group(1)}/{m.group(2).lower()}"
+    m = _OLD_NIPS_RE.match(url)
+    return f"paper/{m.group(1)}" if m else None
 
 
 def huggingface_paper_arxiv(url: str) -> str | None:
