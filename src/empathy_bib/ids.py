@@ -258,7 +258,9 @@ _NEURIPS_RE = re.compile(
     re.IGNORECASE,
 )
 # Before 2020 the proceedings named a paper by its number: papers.nips.cc/paper/8745-visual-concept(.pdf).
-_OLD_NIPS_RE = re.compile(r"^https?://(?:papers\.nips\.cc|papers\.neurips\.cc)/paper/(\d+)-[^/]+$", re.IGNORECASE)
+_OLD_NIPS_RE = re.compile(
+    r"^https?://(?:papers\.nips\.cc|papers\.neurips\.cc)/paper/(\d+)-[^/]+$", re.IGNORECASE
+)
 _HF_PAPER_RE = re.compile(r"^https?://(?:www\.)?huggingface\.co/papers/([^/?#]+)", re.IGNORECASE)
 # Publisher pages whose path carries the DOI: `.../doi/[abs|full|pdf|epdf|book]/10.x/y` (ACM,
 # Wiley, Taylor & Francis, SAGE, ACS, Science, IOS Press...), Springer's `/article/10.x/y`.
