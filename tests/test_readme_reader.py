@@ -608,3 +608,26 @@ def test_an_old_nips_proceedings_link_named_by_paper_number_is_a_paper_link() ->
         ("DeViSE: A Deep Visual-Semantic Embedding Model", {"neurips": "paper/5204"}),
         ("Visual Concept-Metaconcept Learning", {"neurips": "paper/8745"}),
     ]
+
+
+def test_a_paragraph_opening_with_emoji_then_a_bold_title_is_a_paper() -> None:
+    # jackchen69/Awesome-Emotion-Models lists its own papers as paragraphs, not list items.
+    doc = read_readme(
+        "## Our works\n\n🔥🔥🔥 **Recent Trends of Multimodal Affective Computing**  \n"
+        "**[Paper](https://arxiv.org/pdf/2409.07388)** | **[GitHub](https://github.com/LeMei/MAC-Survey)**\n"
+    )
+    assert [(p.title, p.arxiv_id, p.code) for p in doc.papers] == [
+        ("Recent Trends of Multimodal Affective Computing", "2409.07388", "https://github.com/LeMei/MAC-Survey")
+    ]
+    assert not doc.skipped
+
+
+def test_a_bare_url_left_by_a_broken_table_row_is_no_title() -> None:
+    # jackchen69/Awesome-Emotion-Models breaks a bold link across two lines, so two rows: the
+    # second's title cell is the plain text `**](https://github.com/...)`.
+    doc = read_readme(
+        "## Multi-modal\n\n| Title | Venue | Date | Code |\n|:--|:--|:--|:--|\n"
+        "| [**Multimodal Sentiment Analysis\n**](https://github.com/CMU-MultiComp-Lab/CMU-MultimodalSDK)"
+        " | ACL | 2017-07-01 | [GitHub](https://github.com/CMU-MultiComp-Lab/CMU-MultimodalSDK) |\n"
+    )
+    assert not [p.title for p in doc.papers if "://" in p.title]

@@ -125,7 +125,7 @@ def find_title(items: list[Piece], paper_links: set[int]) -> tuple[str, int]:
         if len(clean_title("".join(before))) > 3:
             last = index
     text = clean_title("".join(before))
-    if len(text) > 3 and split_names(text) is None:
+    if len(text) > 3 and split_names(text) is None and not is_label(text):  # not a bare URL either
         return text, last
     for index, piece in enumerate(items):
         if (

@@ -146,7 +146,7 @@ class _Reader:
 
 def _starts_like_an_item(block: ItemBlock) -> bool:
     """A paragraph outside a list that opens with a bold title or a link, as some lists write papers."""
-    first = next((p for p in pieces(block.runs) if p.text.strip() or p.kind == "link"), None)
+    first = next((p for p in pieces(block.runs) if strip_emoji(p.text).strip() or p.kind == "link"), None)
     return first is not None and first.kind in ("bold", "link")
 
 
