@@ -617,7 +617,11 @@ def test_a_paragraph_opening_with_emoji_then_a_bold_title_is_a_paper() -> None:
         "**[Paper](https://arxiv.org/pdf/2409.07388)** | **[GitHub](https://github.com/LeMei/MAC-Survey)**\n"
     )
     assert [(p.title, p.arxiv_id, p.code) for p in doc.papers] == [
-        ("Recent Trends of Multimodal Affective Computing", "2409.07388", "https://github.com/LeMei/MAC-Survey")
+        (
+            "Recent Trends of Multimodal Affective Computing",
+            "2409.07388",
+            "https://github.com/LeMei/MAC-Survey",
+        )
     ]
     assert not doc.skipped
 
