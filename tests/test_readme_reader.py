@@ -635,3 +635,19 @@ def test_a_bare_url_left_by_a_broken_table_row_is_no_title() -> None:
         " | ACL | 2017-07-01 | [GitHub](https://github.com/CMU-MultiComp-Lab/CMU-MultimodalSDK) |\n"
     )
     assert not [p.title for p in doc.papers if "://" in p.title]
+
+
+def test_names_then_a_parenthesis_with_year_and_venue_before_a_description() -> None:
+    # bettyguo/awesome-llm-reasoning-foundations: `**Title** — Names (Year, Venue). [paper](...). _Why..._`
+    doc = read_readme(
+        "## Expressivity\n\n"
+        "- **Attention is Turing-Complete** — Jorge Pérez, Pablo Barceló, Javier Marinkovic (2021, JMLR"
+        " 22(75):1-35, 2021). [paper](https://jmlr.org/papers/v22/20-302.html). _Why it matters:_ Refines"
+        " the earlier ICLR 2019 result.\n"
+        "- **Memory Augmented Large Language Models are Computationally Universal** — Dale Schuurmans"
+        " (2023). [paper](https://arxiv.org/abs/2301.04589). _Why it matters:_ Shows a result.\n"
+    )
+    assert [(p.authors, p.venue, p.year) for p in doc.papers] == [
+        (("Jorge Pérez", "Pablo Barceló", "Javier Marinkovic"), "JMLR 22(75):1-35, 2021", 2021),
+        (("Dale Schuurmans",), "", 2023),
+    ]

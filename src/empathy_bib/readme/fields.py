@@ -23,6 +23,8 @@ _CHUNK_SPLIT = re.compile(r"[,;|\[\]()\n]+")
 _DATE_ONLY = re.compile(r"^[\d\s.\-/:]+$")
 _ANTHOLOGY_YEAR = re.compile(r"^(?:(\d{4})\.|[A-Z](\d{2})-)")
 _QUOTED = re.compile(r"[“\"]([^”\"]{8,})[”\"]")
+# `— A. Author, B. Author (2023, ICLR 2023).`: names, then a parenthesis opening with the year.
+_PAREN_YEAR = re.compile(r"\(\s*((?:19|20)\d{2})\b[\s,;]*")
 _VENUE_YEAR = re.compile(r"[A-Za-z][\w&.'\- ]{0,50}?[\s,]+'?(?:19|20)\d{2}(?:\.\d{1,2})?\b")
 
 
@@ -143,10 +145,23 @@ def find_authors(items: list[Piece], after: int) -> tuple[tuple[str, ...], int]:
     for index in range(after + 1, len(items)):
         piece = items[index]
         if piece.kind in ("italic", "text", "bold"):
-            names = split_names(piece.text)
-            if names and (piece.kind != "text" or len(names) > 1 or "al" in piece.text):
+            year_note = _PAREN_YEAR.search(piece.text)
+            names = split_names(piece.text[: year_note.start()] if year_note else piece.text)
+            if names and (piece.kind != "text" or len(names) > 1 or "al" in piece.text or year_note):
                 return names, index
     return (), -1
+
+
+def _year_note(text: str) -> tuple[str, int] | None:
+    """(venue, year) of the `(2023, ICLR 2023)` that follows a name list (venue "" for `(2023)`)."""
+    m = _PAREN_YEAR.search(text)
+    if m is None:
+        return None
+    depth, end = 1, m.end()
+    while end < len(text) and depth:  # to the matching parenthesis: `(2021, JMLR 22(75):1-35, 2021)`
+        depth += {"(": 1, ")": -1}.get(text[end], 0)
+        end += 1
+    return squash(text[m.end() : end - 1 if not depth else end]).strip(" ,;"), int(m.group(1))
 
 
 def find_venue(items: list[Piece], title_at: int, authors_at: int) -> tuple[str, int | None]:
@@ -164,6 +179,8 @@ def find_venue(items: list[Piece], title_at: int, authors_at: int) -> tuple[str,
         words = len(piece.text.split())
         if index != title_at and piece.kind == "code" and re.search("[A-Za-z]", piece.text) and words <= 8:
             return squash(piece.text), year
+    if authors_at >= 0 and (note := _year_note(items[authors_at].text)):
+        return note[0], year or note[1]  # what follows (a description) names no venue of its own
     rest = [p for i, p in enumerate(items) if i > title_at and i != authors_at]
     quoted = _QUOTED.search(items[title_at].text) if 0 <= title_at < len(items) else None
     if quoted and items[title_at].kind == "text":  # `"Title", ICCV, 2021 (`: the rest of the quote's text
