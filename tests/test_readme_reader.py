@@ -651,3 +651,34 @@ def test_names_then_a_parenthesis_with_year_and_venue_before_a_description() -> 
         (("Jorge Pérez", "Pablo Barceló", "Javier Marinkovic"), "JMLR 22(75):1-35, 2021", 2021),
         (("Dale Schuurmans",), "", 2023),
     ]
+
+
+def test_a_frontiers_article_page_gives_its_doi_without_the_view_suffix() -> None:
+    # FrederickPi1969/awesome-llm-for-strategies links Frontiers articles as .../articles/<DOI>/full.
+    doc = read_readme(
+        "## Politics\n\n- [Large language models and political science](https://www.frontiersin.org/"
+        "journals/political-science/articles/10.3389/fpos.2023.1257092/full) (2023) - Important.\n"
+    )
+    assert [(p.title, p.doi) for p in doc.papers] == [
+        ("Large language models and political science", "10.3389/fpos.2023.1257092")
+    ]
+
+
+def test_a_parenthesised_year_right_after_a_title_link_is_the_year() -> None:
+    # FrederickPi1969/awesome-llm-for-strategies: `- [Title](url) (2024) - Core.`, no venue.
+    doc = read_readme(
+        "## Simulation\n\n- [Out of One, Many](https://doi.org/10.1017/pan.2023.2) (2023) - Important.\n"
+        "- [Generative Agents](https://arxiv.org/abs/2304.03442) (2023) - Core. Cited at ICLR 2021.\n"
+    )
+    assert [(p.venue, p.year) for p in doc.papers] == [("", 2023), ("", 2023)]
+
+
+def test_a_year_note_with_an_alternative_year_names_no_venue() -> None:
+    doc = read_readme(
+        "## Simulation\n\n- [LLM-based wargame scenario generation with domain ontology]"
+        "(https://journals.sagepub.com/doi/10.1177/00375497251415245) (2025 or 2026) - Optional.\n"
+        "- [Geoeconomic Pressure](https://www.nber.org/papers/w34020) (2026 or current working paper) - Core.\n"
+    )
+    assert [(p.title, p.venue, p.year) for p in doc.papers] == [
+        ("LLM-based wargame scenario generation with domain ontology", "", 2025)
+    ]

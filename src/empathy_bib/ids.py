@@ -263,10 +263,12 @@ _OLD_NIPS_RE = re.compile(
 )
 _HF_PAPER_RE = re.compile(r"^https?://(?:www\.)?huggingface\.co/papers/([^/?#]+)", re.IGNORECASE)
 # Publisher pages whose path carries the DOI: `.../doi/[abs|full|pdf|epdf|book]/10.x/y` (ACM,
-# Wiley, Taylor & Francis, SAGE, ACS, Science, IOS Press...), Springer's `/article/10.x/y`.
+# Wiley, Taylor & Francis, SAGE, ACS, Science, IOS Press...), Springer's `/article/10.x/y`,
+# Frontiers' `/articles/10.3389/y/full` (its `/full`, `/abstract`, `/pdf` views are no part of the DOI).
 _DOI_PATH_RE = re.compile(
     r"^https?://[^/]+/(?:.*/)?(?:doi(?:/(?:abs|full|pdf|epdf|pdfdirect|book|fullHtml))?"
-    r"|article|chapter|referenceworkentry|content/pdf)/(10\.\d{4,9}/[^?#\s]+?)(?:\.pdf)?/?(?:[?#].*)?$",
+    r"|articles?|chapter|referenceworkentry|content/pdf)/(10\.\d{4,9}/[^?#\s]+?)"
+    r"(?:/(?:full|abstract|pdf))?(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
 _SPRINGER_RE = re.compile(

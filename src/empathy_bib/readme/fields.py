@@ -24,7 +24,7 @@ _DATE_ONLY = re.compile(r"^[\d\s.\-/:]+$")
 _ANTHOLOGY_YEAR = re.compile(r"^(?:(\d{4})\.|[A-Z](\d{2})-)")
 _QUOTED = re.compile(r"[“\"]([^”\"]{8,})[”\"]")
 # `— A. Author, B. Author (2023, ICLR 2023).`: names, then a parenthesis opening with the year.
-_PAREN_YEAR = re.compile(r"\(\s*((?:19|20)\d{2})\b[\s,;]*")
+_PAREN_YEAR = re.compile(r"\(\s*((?:19|20)\d{2})\b")
 _VENUE_YEAR = re.compile(r"[A-Za-z][\w&.'\- ]{0,50}?[\s,]+'?(?:19|20)\d{2}(?:\.\d{1,2})?\b")
 
 
@@ -152,6 +152,15 @@ def find_authors(items: list[Piece], after: int) -> tuple[tuple[str, ...], int]:
     return (), -1
 
 
+def _note_text(items: list[Piece], title_at: int, authors_at: int) -> str:
+    """Where a `(2023, Venue)` note may stand: the name list's text, or (without names) the text
+    right after the title when it opens with the parenthesis (`[Title](url) (2024) - Core.`)."""
+    if authors_at >= 0:
+        return items[authors_at].text
+    after = items[title_at + 1].text if 0 <= title_at < len(items) - 1 else ""
+    return after if re.match(r"\s*\(", after) and items[title_at + 1].kind == "text" else ""
+
+
 def _year_note(text: str) -> tuple[str, int] | None:
     """(venue, year) of the `(2023, ICLR 2023)` that follows a name list (venue "" for `(2023)`)."""
     m = _PAREN_YEAR.search(text)
@@ -161,7 +170,9 @@ def _year_note(text: str) -> tuple[str, int] | None:
     while end < len(text) and depth:  # to the matching parenthesis: `(2021, JMLR 22(75):1-35, 2021)`
         depth += {"(": 1, ")": -1}.get(text[end], 0)
         end += 1
-    return squash(text[m.end() : end - 1 if not depth else end]).strip(" ,;"), int(m.group(1))
+    inside = squash(text[m.end() : end - 1 if not depth else end])
+    venue = inside[1:].strip() if inside.startswith((",", ";")) else ""  # not `(2025 or 2026)`
+    return venue, int(m.group(1))
 
 
 def find_venue(items: list[Piece], title_at: int, authors_at: int) -> tuple[str, int | None]:
@@ -179,7 +190,7 @@ def find_venue(items: list[Piece], title_at: int, authors_at: int) -> tuple[str,
         words = len(piece.text.split())
         if index != title_at and piece.kind == "code" and re.search("[A-Za-z]", piece.text) and words <= 8:
             return squash(piece.text), year
-    if authors_at >= 0 and (note := _year_note(items[authors_at].text)):
+    if note := _year_note(_note_text(items, title_at, authors_at)):
         return note[0], year or note[1]  # what follows (a description) names no venue of its own
     rest = [p for i, p in enumerate(items) if i > title_at and i != authors_at]
     quoted = _QUOTED.search(items[title_at].text) if 0 <= title_at < len(items) else None
