@@ -79,3 +79,23 @@ def test_real_readme_imports_validates_and_renders(
     before = (tmp_path / "references.bib").read_bytes()
     code, _, _ = run_cli(["import", str(source), "--no-cache", *services], cwd=tmp_path)
     assert (tmp_path / "references.bib").read_bytes() == before
+
+
+def test_an_untitled_item_reports_each_of_its_paper_links(tmp_path: Path, httpserver: HTTPServer) -> None:
+    # Daily-paper lists put the title in a `<details>` summary the reader does not take for the
+    # item's: the item below has links and no title. Its links are reported, not lost.
+    readme = tmp_path / "list.md"
+    readme.write_text(
+        "## Papers\n\n<details>\n<summary><b>20. A Title</b></summary>\n\n"
+        "**🔗 Links:** [🤗 HuggingFace](https://huggingface.co/papers/2601.22642) •"
+        " [📄 arXiv](https://arxiv.org/abs/2601.22642)\n\n</details>\n",
+        encoding="utf-8",
+    )
+    FakeRegistry([]).install(httpserver)
+    assert run_cli(["init", str(tmp_path)])[0] == 0
+    base = httpserver.url_for("").rstrip("/")
+    services = [f"--{s}-url={base}/{s}" for s in ("arxiv", "crossref", "datacite", "anthology")]
+    run_cli(["import", str(readme), "--no-cache", "--report", "r.json", *services], cwd=tmp_path)
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    reported = {u for row in report["papers"] for u in row["links"]} | {s["url"] for s in report["skipped"]}
+    assert {"https://huggingface.co/papers/2601.22642", "https://arxiv.org/abs/2601.22642"} <= reported

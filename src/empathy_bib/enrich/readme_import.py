@@ -75,9 +75,10 @@ def plan_import(
 ) -> ImportPlan:
     taken = [p for p in document.papers if is_paper(p)]
     dropped = [
-        Skipped(p.line, "no paper link, identifier or year: not taken for a paper", "")
+        Skipped(p.line, _why_not_a_paper(p), url)
         for p in document.papers
         if not is_paper(p)
+        for url in ([link.url for link in p.links if link.kind == "paper"] or [""])  # each link reported
     ]
     document = dataclasses.replace(document, papers=taken, skipped=[*document.skipped, *dropped])
     paths = heading_paths(document)
@@ -98,6 +99,12 @@ def is_paper(item: ReadmePaper) -> bool:
     has_link = any(link.kind == "paper" for link in item.links)
     identified = bool(item.doi or item.arxiv_id or item.anthology_id or item.other_ids)
     return bool(item.title.strip()) and (has_link or identified or bool(item.year))
+
+
+def _why_not_a_paper(item: ReadmePaper) -> str:
+    if not item.title.strip():
+        return "no title the README gives: not taken for a paper"
+    return "no paper link, identifier or year: not taken for a paper"
 
 
 def _slugs_of(headings: Sequence[Heading], categories: TaxonomyPlan, has_unfiled: bool) -> list[str]:
