@@ -410,3 +410,21 @@ def author_difference(paper: Paper, work: Work) -> str | None:
 
 def _shown(person: PersonName) -> str:
     return " ".join(x for x in (person.given, person.family, person.suffix) if x)
+
+
+# ---------------------------------------------------------------------- venue tracks
+
+_FINDINGS = re.compile(r"\bfindings?\b")
+_WORKSHOP = re.compile(r"\bworkshops?\b|\bshared tasks?\b")
+
+
+def venue_track(venue: str) -> str:
+    """ "Findings", "workshop" or "main": the track a venue's name says. The same venue in another
+    track is another publication (verify's E707, a preprint's workshop version is not its
+    published one, a README's "ACL" is not the Findings paper)."""
+    key = fold(venue)
+    if _FINDINGS.search(key):
+        return "Findings"
+    if _WORKSHOP.search(key):
+        return "workshop"
+    return "main"

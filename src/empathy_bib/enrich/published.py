@@ -31,7 +31,7 @@ from .. import ids
 from ..record import Paper
 from . import anthology, arxiv, crossref, datacite
 from .latexvalue import escape_latex
-from .match import same_author_list, title_similarity
+from .match import same_author_list, title_similarity, venue_track
 from .newentry import LATEX_TITLE_SOURCES, work_title_plain
 from .records import Name, Work
 from .services import ServiceConfig
@@ -54,7 +54,6 @@ SAME_TITLE_YEARS = (-1, 3)
 RENAMED_YEARS = (0, 2)
 # A journal-ref that says the paper is not published (yet).
 _NOT_PUBLISHED_REF = re.compile(r"submitted|under review|in review|rejected|openreview", re.I)
-_WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
 _ARXIV_VENUE = re.compile(r"\barxiv\b|^corr\b", re.I)
 _PREPRINT_TYPES = frozenset({"posted-content", "preprint"})
 
@@ -128,7 +127,7 @@ def not_published_reason(work: Work) -> str | None:
     if work.type.casefold() in _PREPRINT_TYPES:
         return "a preprint"
     anthology_id = work.anthology_id or ids.anthology_from_doi(doi)
-    if _WORKSHOP.search(work.container) or (anthology_id or "").upper().startswith("W"):
+    if venue_track(work.container) == "workshop" or (anthology_id or "").upper().startswith("W"):
         return "a workshop version"
     if "openreview" in f"{work.url or ''} {work.publisher}".lower():
         return "an OpenReview submission"

@@ -22,7 +22,7 @@ from ..readme import ReadmePaper
 from ..text import fold
 from . import arxiv, crossref
 from .addpaper import Identifier, UnknownPaperError, fetch_work
-from .match import author_overlap, choose, numbers, same_author_list
+from .match import author_overlap, choose, numbers, same_author_list, venue_track
 from .newentry import entry_type_for, work_title_plain
 from .preprint import with_preprint
 from .published import published_version, record_for_doi
@@ -238,7 +238,7 @@ def disagreements(paper: DistinctPaper, work: Work) -> list[dict[str, object]]:
 
 def venue_disagreement(readme_venue: str, work: Work) -> str | None:
     """The record's venue when the README's names another: a word of the README venue (an
-    acronym: ACL, NAACL, LREC) the record's venue lacks, "Findings" on one side only, or a
+    acronym: ACL, NAACL, LREC) the record's venue lacks, another track (Findings, a workshop), or a
     preprint label on a published paper. None when they agree or the README names none."""
     words = set(re.findall(r"[a-z]+", fold(readme_venue))) - _VENUE_NOISE
     if not words:
@@ -249,7 +249,7 @@ def venue_disagreement(readme_venue: str, work: Work) -> str | None:
     record_words = set(re.findall(r"[a-z]+", fold(record_text)))
     if "arxiv" in words:
         return shown if published else None
-    if ("findings" in words) != ("findings" in record_words):
+    if venue_track(readme_venue) != venue_track(record_text):
         return shown
     if not published:
         return None  # a README venue for a preprint-only record: nothing to compare it with

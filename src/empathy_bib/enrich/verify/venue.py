@@ -7,18 +7,16 @@ leave words out. The track (Findings, a workshop, the main conference) must be t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ...text import fold
+from ..match import venue_track
 
 # Words a venue may add or leave out without naming another venue.
 _FILLER = frozenset(
     "of the on in and for a an at to proceedings proc conference conf annual meeting international "  # noqa: SIM905 (a word list)
     "intl volume vol long short papers paper main track journal transactions th st nd rd".split()
 )
-_FINDINGS = re.compile(r"\bfindings?\b")
-_WORKSHOP = re.compile(r"\bworkshops?\b|\bshared tasks?\b")
 
 
 _TRACKS = {"Findings": "the Findings track", "workshop": "a workshop", "main": "the main conference"}
@@ -30,24 +28,14 @@ class VenueDifference:
     detail: str
 
 
-def track(venue: str) -> str:
-    key = fold(venue)
-    if _FINDINGS.search(key):
-        return "Findings"
-    if _WORKSHOP.search(key):
-        return "workshop"
-    return "main"
-
-
 def venue_difference(entry: str, registry: str, year: int | None) -> VenueDifference | None:
     """How the entry's venue differs from the registry's (None: no difference worth a finding)."""
     mine, theirs = fold(entry).split(), fold(registry).split()
     if not mine or not theirs:
         return None
-    if track(entry) != track(registry):
-        return VenueDifference(
-            "track", f"the registry's venue is {_TRACKS[track(registry)]}, not {_TRACKS[track(entry)]}"
-        )
+    if venue_track(entry) != venue_track(registry):
+        theirs_track, my_track = _TRACKS[venue_track(registry)], _TRACKS[venue_track(entry)]
+        return VenueDifference("track", f"the registry's venue is {theirs_track}, not {my_track}")
     known = set(theirs)
     acronyms = _initials(theirs)
     unknown = [
